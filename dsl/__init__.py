@@ -1,0 +1,1 @@
+"""The cchc rule language: grammar, parser, typed AST, static checker and errors."""

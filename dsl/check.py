@@ -1,0 +1,465 @@
+"""Static checks of a parsed rule set.
+
+Takes a ``RuleSet`` from ``parse.py``; gives a list of ``Diagnostic`` (empty when the rules are
+sound), or, through ``load_ruleset``, a checked ``RuleSet`` or a ``CchcError`` holding every
+problem of the run. What it checks: the decision header, unit kinds and their scales, fact
+declarations, ids and their nesting, names and types in every expression and reason template,
+the shape of each criterion's rule, that sub-criteria add up to their parent, that no rule can
+award more than its max or (without a floor) less than 0, and that every level can be reached.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from dsl import ast
+from dsl.errors import CchcError, Diagnostic, RuleCheckError, UsageError, suggest
+from dsl.parse import parse_folder
+from dsl.intervals import Interval, domain_for, interval_of, describe, subtract
+
+NUMERIC = ("number", "count")
+HOLE = re.compile(r"\{([^{}]*)\}")
+DECISION_REQUIRED = ("date", "issuer", "title", "effective")
+
+
+def load_ruleset(folder: str | Path) -> ast.RuleSet:
+    """Parse and check a rule folder. Raises ``CchcError`` with every problem found."""
+    root = Path(folder)
+    if not root.is_dir():
+        raise UsageError([Diagnostic(f"no rule folder '{folder}'", None, str(folder))])
+    if not any(root.glob("*.cchc")):
+        raise UsageError([Diagnostic("no .cchc rule files in this folder", None, str(folder))])
+    ruleset = parse_folder(root)
+    problems = check(ruleset)
+    if problems:
+        err = RuleCheckError(problems)
+        err.texts = ruleset.texts  # type: ignore[attr-defined]
+        raise err
+    return ruleset
+
+
+def check(ruleset: ast.RuleSet) -> list[Diagnostic]:
+    """Return every problem of a parsed rule set, sorted by place."""
+    return sorted(Checker(ruleset).run(), key=Diagnostic.sort_key)
+
+
+def type_name(t: object) -> str:
+    """How a type reads in a message."""
+    if isinstance(t, tuple):
+        return "a list" if t[0] == "list" else "a record"
+    return {"number": "a number", "count": "a number", "percent": "a percentage",
+            "yesno": "a yes/no", "date": "a date", "text": "a text"}.get(str(t), str(t))
+
+
+def family(t: object) -> object:
+    return "number" if t in NUMERIC else t
+
+
+class Checker:
+    def __init__(self, ruleset: ast.RuleSet):
+        self.rs = ruleset
+        self.facts = ruleset.facts
+        self.kinds = {k.name: k for k in ruleset.kinds if k.name in ast.KINDS}
+        self.diags: list[Diagnostic] = []
+
+    def error(self, message: str, span: ast.Span | None) -> None:
+        self.diags.append(Diagnostic(message, span, self.rs.root))
+
+    def run(self) -> list[Diagnostic]:
+        self.check_decision()
+        self.check_kinds()
+        self.check_facts()
+        self.check_tree()
+        return self.diags
+
+    # ---- header, kinds, facts --------------------------------------------------------------
+    def check_decision(self) -> None:
+        decisions = [d for f in self.rs.files for d in f.decisions]
+        if not decisions:
+            self.error("no 'decision' block: say which decision these rules encode", None)
+            return
+        for extra in decisions[1:]:
+            self.error("a second 'decision' block; a rule folder encodes one decision", extra.span)
+        d = decisions[0]
+        seen: set[str] = set()
+        for name, _, span in d.fields:
+            if name in seen and name != "round":
+                self.error(f"'{name}' is given twice", span)
+            seen.add(name)
+        for name in DECISION_REQUIRED:
+            if name not in seen:
+                self.error(f"the decision has no '{name}'", d.span)
+
+    def check_kinds(self) -> None:
+        if not self.kinds:
+            self.error("no 'kind' declared: say which kinds of unit these rules score", None)
+        seen: set[str] = set()
+        for k in self.rs.kinds:
+            if k.name not in ast.KINDS:
+                self.error(f"unknown kind of unit '{k.name}'{suggest(k.name, ast.KINDS)}", k.span)
+            if k.name in seen:
+                self.error(f"kind '{k.name}' is declared twice", k.span)
+            seen.add(k.name)
+            methods = [p.method for p in k.parts]
+            for m in set(methods):
+                if methods.count(m) > 1:
+                    self.error(f"the scale of '{k.name}' names {m} twice", k.span)
+            parts = sum((p.points for p in k.parts), Decimal(0))
+            if parts != k.total:
+                self.error(f"the scale of '{k.name}' does not add up: its parts make {parts}, "
+                           f"not {k.total}", k.span)
+
+    def check_facts(self) -> None:
+        seen: dict[str, ast.FactDecl] = {}
+        for f in self.rs.files:
+            for d in f.facts:
+                if d.name in seen:
+                    self.error(f"fact '{d.name}' is declared twice (first at "
+                               f"{seen[d.name].span})", d.span)
+                seen[d.name] = d
+                if d.default is not None and family(d.default.type) != family(d.type):
+                    self.error(f"the default of '{d.name}' is {type_name(d.default.type)}, "
+                               f"but the fact is {type_name(d.type)}", d.default.span)
+                names = [x.name for x in d.fields]
+                for x in d.fields:
+                    if names.count(x.name) > 1:
+                        self.error(f"field '{x.name}' is declared twice", x.span)
+
+    # ---- the tree ------------------------------------------------------------------------
+    def check_tree(self) -> None:
+        seen: dict[str, ast.Node] = {}
+        all_kinds = tuple(self.kinds)
+        for area in self.rs.areas:
+            if "." in area.id:
+                self.error(f"an area's id is one number, not '{area.id}'", area.id_span)
+            self.check_node(area, None, all_kinds, "appraisal", seen)
+        for kind in self.kinds.values():
+            self.check_scale(kind)
+
+    def node_kinds(self, node: ast.Node, inherited: tuple[str, ...]) -> tuple[str, ...]:
+        if node.applies_to is None:
+            return inherited
+        kinds = []
+        for name, span in node.applies_to:
+            if name not in self.kinds:
+                self.error(f"unknown kind '{name}'{suggest(name, self.kinds)}", span)
+            elif name not in inherited:
+                self.error(f"kind '{name}' is not scored by the enclosing area or criterion",
+                           span)
+            else:
+                kinds.append(name)
+        return tuple(kinds)
+
+    def check_node(self, node: ast.Node, parent: ast.Node | None, inherited: tuple[str, ...],
+                   method: str, seen: dict[str, ast.Node]) -> None:
+        if node.id in seen:
+            self.error(f"duplicate id {node.id} (first at {seen[node.id].span})", node.id_span)
+        seen[node.id] = node
+        if parent is not None and node.id.rsplit(".", 1)[0] != parent.id:
+            self.error(f"{node.id} cannot stand inside {parent.id}: its id should be "
+                       f"{parent.id}.N", node.id_span)
+        if node.id.count(".") > 2:
+            self.error(f"{node.id} is nested too deep: areas hold criteria, criteria hold "
+                       "sub-criteria", node.id_span)
+        kinds = self.node_kinds(node, inherited)
+        if node.method is not None:
+            method = node.method[0]
+        if node.max is not None:
+            for name, _, span in node.max.by_kind:
+                if name not in kinds:
+                    self.error(f"a max for kind '{name}', which {node.id} does not score"
+                               f"{suggest(name, kinds)}", span)
+        scope: dict[str, object] = {}
+        if node.applies_if is not None:
+            self.expect(node.applies_if, scope, ("yesno",), "'applies if' needs a yes/no")
+        if node.source is None and node.level == "criterion":
+            self.error(f"{node.id} has no 'source': say 'published' or 'reconstructed'",
+                       node.id_span)
+        for child in node.children:
+            self.check_node(child, node, kinds, method, seen)
+        if node.children:
+            for rule in node.rules:
+                self.error(f"{node.id} has sub-criteria and is scored as their sum; move this "
+                           "rule into a sub-criterion", rule.span)
+            self.check_sums(node, kinds)
+        elif node.level == "area":
+            self.error(f"area {node.id} has no criteria", node.id_span)
+        else:
+            self.check_rules(node, kinds)
+
+    def check_sums(self, node: ast.Node, kinds: tuple[str, ...]) -> None:
+        if node.max is None:
+            return
+        for kind in kinds:
+            total = sum((c.max.for_kind(kind) for c in node.children
+                         if c.max is not None and kind in self.kinds_of(c, kinds)), Decimal(0))
+            own = node.max.for_kind(kind)
+            if total != own:
+                what = "sub-criteria" if node.level == "criterion" else "criteria"
+                self.error(f"the {what} of {node.id} add up to {total} for {kind}, "
+                           f"but {node.id} has max {own}", node.max.span)
+
+    def kinds_of(self, node: ast.Node, inherited: tuple[str, ...]) -> tuple[str, ...]:
+        if node.applies_to is None:
+            return inherited
+        return tuple(k for k, _ in node.applies_to if k in inherited)
+
+    def check_scale(self, kind: ast.KindDecl) -> None:
+        totals: dict[str, Decimal] = {}
+
+        def walk(node: ast.Node, kinds: tuple[str, ...], method: str) -> None:
+            kinds = self.kinds_of(node, kinds)
+            if kind.name not in kinds:
+                return
+            method = node.method[0] if node.method else method
+            if node.children:
+                for c in node.children:
+                    walk(c, kinds, method)
+            elif node.max is not None:
+                totals[method] = totals.get(method, Decimal(0)) + node.max.for_kind(kind.name)
+
+        for area in self.rs.areas:
+            walk(area, tuple(self.kinds), "appraisal")
+        want = {p.method: p.points for p in kind.parts}
+        if any(totals.get(m, Decimal(0)) != want.get(m, Decimal(0)) for m in set(totals) | set(want)):
+            got = " + ".join(f"{m} {totals.get(m, 0)}" for m in ast.METHODS if m in totals or m in want)
+            said = " + ".join(f"{p.method} {p.points}" for p in kind.parts)
+            self.error(f"the criteria for '{kind.name}' add up to {got}, but its scale says "
+                       f"{kind.total} = {said}", kind.span)
+
+    # ---- rules ---------------------------------------------------------------------------
+    def check_rules(self, node: ast.Node, kinds: tuple[str, ...]) -> None:
+        rules = node.rules
+        if not rules:
+            self.error(f"{node.id} has no scoring rule", node.id_span)
+            return
+        assert node.max is not None
+        maxima = [node.max.for_kind(k) for k in kinds] or [node.max.default]
+        least_max = min(maxima)
+        forms = [r for r in rules if not isinstance(r, (ast.Deduct, ast.Floor))]
+        deducts = [r for r in rules if isinstance(r, ast.Deduct)]
+        floors = [r for r in rules if isinstance(r, ast.Floor)]
+        if len(forms) > 1 or (forms and (deducts or floors)):
+            self.error(f"{node.id} mixes scoring forms; a criterion is scored by one of levels, "
+                       "full, proportional or points, or by deductions from its max",
+                       (forms[1] if len(forms) > 1 else forms[0]).span)
+        for r in floors[1:]:
+            self.error("a second 'floor'", r.span)
+        if floors and not deducts:
+            self.error("'floor' only makes sense with deductions", floors[0].span)
+        for r in floors:
+            if not Decimal(0) <= r.points <= least_max:
+                self.error(f"the floor must lie between 0 and the max {least_max}", r.span)
+        for r in rules:
+            getattr(self, f"check_{type(r).__name__.lower()}")(r, node, least_max, max(maxima))
+        if deducts and not floors:
+            reach = Decimal(0)
+            for d in deducts:
+                if d.scope == "if":
+                    reach += min(d.points, d.cap) if d.cap is not None else d.points
+                elif d.cap is not None:
+                    reach += d.cap
+                else:
+                    reach = Decimal("Infinity")
+            if reach > least_max:
+                how = "without limit" if reach.is_infinite() else f"up to {reach}"
+                self.error(f"deductions can take {node.id} below 0 ({how}, from max "
+                           f"{least_max}); add 'at most N' to a deduction or 'floor 0'",
+                           deducts[0].span)
+
+    def check_floor(self, r: ast.Floor, node: ast.Node, least: Decimal, most: Decimal) -> None:
+        pass  # checked with the deductions, above
+
+    def check_deduct(self, r: ast.Deduct, node: ast.Node, least: Decimal, most: Decimal) -> None:
+        scope: dict[str, object] = {}
+        if r.points <= 0:
+            self.error("a deduction must take away more than 0 points", r.span)
+        if r.scope == "each":
+            assert r.list is not None and r.var is not None
+            decl = self.list_fact(r.list, r.span)
+            if decl is not None:
+                scope[r.var] = ("record", decl)
+            if r.condition is not None:
+                self.expect(r.condition, scope, ("yesno",), "'where' needs a yes/no")
+        elif r.scope == "if":
+            assert r.condition is not None
+            self.expect(r.condition, scope, ("yesno",), "'if' needs a yes/no")
+        else:
+            assert r.condition is not None
+            self.expect(r.condition, scope, NUMERIC, "'per' needs a number to count")
+        if r.cap is not None and r.cap > most:
+            self.error(f"'at most {r.cap}' is more than the max {most}", r.span)
+        self.check_template(r.because, scope, value=False)
+
+    def check_full(self, r: ast.Full, node: ast.Node, least: Decimal, most: Decimal) -> None:
+        self.expect(r.condition, {}, ("yesno",), "'full if' needs a yes/no")
+        if r.otherwise < 0 or r.otherwise >= least:
+            self.error(f"'else {r.otherwise}' must be at least 0 and less than the max {least}",
+                       r.span)
+        self.check_template(r.because, {}, value=False)
+
+    def check_proportional(self, r: ast.Proportional, node: ast.Node, least: Decimal,
+                           most: Decimal) -> None:
+        self.expect(r.ratio, {}, ("percent",), "'proportional' needs a percentage")
+        self.check_template(r.because, {}, value=True)
+
+    def check_points(self, r: ast.Points, node: ast.Node, least: Decimal, most: Decimal) -> None:
+        self.expect(r.value, {}, NUMERIC, "'points' needs a number of points")
+        self.check_template(r.because, {}, value=True)
+
+    def check_levels(self, r: ast.Levels, node: ast.Node, least: Decimal, most: Decimal) -> None:
+        t = self.infer(r.by, {})
+        if t is not None and family(t) not in ("number", "percent", "date"):
+            self.error(f"'levels by' needs a number, a percentage or a date, not {type_name(t)}",
+                       r.by.span)
+            t = None
+        taken: list[Interval] = []
+        for i, level in enumerate(r.levels):
+            b = level.bound
+            for lit in (b.low, b.high):
+                if lit is not None and t is not None and family(lit.type) != family(t):
+                    self.error(f"this level compares {type_name(t)} with "
+                               f"{type_name(lit.type)}", lit.span)
+                    t = None
+            if b.kind == "else" and i != len(r.levels) - 1:
+                self.error("'else' must be the last level", b.span)
+            if level.points > least:
+                self.error(f"this level awards {level.points}, more than the max {least}",
+                           level.span)
+            if level.points < least and level.because is None:
+                self.error(f"a level below the max needs a reason: add because \"…\"",
+                           level.span)
+            if level.because is not None:
+                self.check_template(level.because, {}, value=True)
+            if t is None:
+                continue
+            interval = interval_of(b, domain_for(t))
+            if interval is None:
+                self.error("this level is empty: its lower bound is above its upper bound", b.span)
+                continue
+            rest = [interval]
+            for prev in taken:
+                rest = [piece for x in rest for piece in subtract(x, prev)]
+            if not rest:
+                self.error("this level can never be reached: the levels above take all its "
+                           "values", b.span)
+            taken.append(interval)
+        if t is not None and not any(lv.bound.kind == "else" for lv in r.levels):
+            gaps = [domain_for(t)]
+            for x in taken:
+                gaps = [piece for g in gaps for piece in subtract(g, x)]
+            if gaps:
+                self.error(f"no level covers values {describe(gaps[0], t)}; add a level or "
+                           "'else: 0 because \"…\"'", r.span)
+
+    # ---- names, types, templates ---------------------------------------------------------
+    def list_fact(self, name: str, span: ast.Span) -> ast.FactDecl | None:
+        decl = self.facts.get(name)
+        if decl is None:
+            self.error(f"unknown fact '{name}'{suggest(name, self.facts)}", span)
+            return None
+        if decl.type != "list":
+            self.error(f"'{name}' is {type_name(decl.type)}, not a list", span)
+            return None
+        return decl
+
+    def expect(self, expr: ast.Expr, scope: dict[str, object], types: tuple[str, ...],
+               message: str) -> None:
+        t = self.infer(expr, scope)
+        if t is not None and t not in types:
+            self.error(f"{message}, not {type_name(t)}", expr.span)
+
+    def infer(self, e: ast.Expr, scope: dict[str, object]) -> object | None:
+        """The type of an expression, or None after reporting why it has none."""
+        if isinstance(e, ast.Literal):
+            return e.type
+        if isinstance(e, ast.Name):
+            if e.name in scope:
+                self.error(f"'{e.name}' is a record; name one of its fields, e.g. "
+                           f"{e.name}.field", e.span)
+                return None
+            decl = self.facts.get(e.name)
+            if decl is None:
+                self.error(f"unknown fact '{e.name}'{suggest(e.name, [*self.facts, *scope])}",
+                           e.span)
+                return None
+            return ("list", decl) if decl.type == "list" else decl.type
+        if isinstance(e, ast.Field):
+            rec = scope.get(e.record)
+            if rec is None:
+                self.error(f"unknown name '{e.record}'{suggest(e.record, scope)}; fields are "
+                           "read from the record of 'for each' or 'count'", e.span)
+                return None
+            decl = rec[1]  # type: ignore[index]
+            for f in decl.fields:
+                if f.name == e.name:
+                    return f.type
+            self.error(f"'{decl.name}' has no field '{e.name}'"
+                       f"{suggest(e.name, [f.name for f in decl.fields])}", e.span)
+            return None
+        if isinstance(e, ast.Count):
+            decl = self.list_fact(e.list, e.span)
+            if decl is not None and e.where is not None:
+                inner = dict(scope)
+                inner[e.var] = ("record", decl)
+                self.expect(e.where, inner, ("yesno",), "'where' needs a yes/no")
+            return "count"
+        if isinstance(e, ast.Not):
+            self.expect(e.operand, scope, ("yesno",), "'not' needs a yes/no")
+            return "yesno"
+        return self.infer_binop(e, scope)
+
+    def infer_binop(self, e: ast.BinOp, scope: dict[str, object]) -> object | None:
+        if e.op in ("and", "or"):
+            self.expect(e.left, scope, ("yesno",), f"'{e.op}' needs a yes/no")
+            self.expect(e.right, scope, ("yesno",), f"'{e.op}' needs a yes/no")
+            return "yesno"
+        lt, rt = self.infer(e.left, scope), self.infer(e.right, scope)
+        if lt is None or rt is None:
+            return None
+        lf, rf = family(lt), family(rt)
+        if e.op in ("<", "<=", ">", ">=", "=", "!="):
+            if lf != rf or isinstance(lf, tuple):
+                hint = " (write a percentage as 80%)" if {lf, rf} == {"number", "percent"} else ""
+                self.error(f"cannot compare {type_name(lt)} with {type_name(rt)}{hint}", e.span)
+                return None
+            if lf in ("yesno", "text") and e.op not in ("=", "!="):
+                self.error(f"{type_name(lt)} can only be compared with = or !=", e.span)
+                return None
+            return "yesno"
+        ok = {("number", "number"), ("percent", "percent"), ("percent", "number"),
+              ("number", "percent")}
+        if (lf, rf) not in ok:
+            self.error(f"cannot use '{e.op}' on {type_name(lt)} and {type_name(rt)}", e.span)
+            return None
+        if e.op == "/":
+            return "number" if (lf, rf) == ("number", "percent") else "percent"
+        if e.op == "*":
+            return "percent" if "percent" in (lf, rf) else "number"
+        if lf != rf:
+            self.error(f"cannot use '{e.op}' on {type_name(lt)} and {type_name(rt)}", e.span)
+            return None
+        return lf
+
+    def check_template(self, t: ast.Template, scope: dict[str, object], value: bool) -> None:
+        for m in HOLE.finditer(t.text):
+            hole = m.group(1).strip()
+            col = t.span.column + 1 + m.start()
+            span = ast.Span(t.span.path, t.span.line, col, t.span.line, col + len(m.group(0)))
+            if hole == "value" and value:
+                continue
+            if "." in hole:
+                rec, _, name = hole.partition(".")
+                if rec not in scope:
+                    self.error(f"unknown name '{rec}' in the reason{suggest(rec, scope)}", span)
+                    continue
+                fields = [f.name for f in scope[rec][1].fields]  # type: ignore[index]
+                if name not in fields:
+                    self.error(f"'{rec}' has no field '{name}'{suggest(name, fields)}", span)
+            elif hole not in self.facts:
+                names = [*self.facts, *(["value"] if value else [])]
+                self.error(f"unknown fact '{hole}' in the reason{suggest(hole, names)}", span)
+            elif self.facts[hole].type == "list":
+                self.error(f"'{hole}' is a list; a reason can show one value", span)

@@ -1,0 +1,404 @@
+"""Parse rule text into the typed AST of ``ast.py``.
+
+Takes the text of one ``.cchc`` file (or a folder of them); gives ``RuleFile``/``RuleSet``
+nodes with source spans. The only module that imports lark: the parser is built once, from the
+grammar shipped as package data, LALR with positions propagated. Syntax errors become
+``RuleSyntaxError`` with a human label where a common mistake is recognised.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from lark import Lark, Token, Transformer, Tree, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from dsl import ast
+from dsl.errors import Diagnostic, RuleSyntaxError
+
+# Readable names for terminals, since they appear in "expected one of".
+TERMINAL_NAMES = {
+    "NAME": "a name", "STRING": "a quoted text", "NUMBER": "a number", "PERCENT": "a percentage",
+    "DATE": "a date (YYYY-MM-DD)", "ID": "an id such as 1.2", "TYPE": "a fact type",
+    "METHOD": "'appraisal' or 'survey'", "SOURCE_KIND": "'published' or 'reconstructed'",
+    "ROUND_TARGET": "'criteria' or 'index'", "COMPARE": "a comparison", "ADD_OP": "'+' or '-'",
+    "MUL_OP": "'*' or '/'", "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'",
+    "COLON": "':'", "COMMA": "','", "EQUAL": "'='", "PLUS": "'+'", "DOT": "'.'",
+    "$END": "the end of the file",
+}
+
+# Common mistakes, with the label a person should read. Also used as test data.
+SYNTAX_ERRORS: dict[str, list[str]] = {
+    "a criterion needs 'max' and its points after its title, e.g. criterion 1.2 \"…\" max 2 {": [
+        'area 1 "A" { criterion 1.1 "B" { } }',
+        'area 1 "A" { criterion 1.1 "B" 2 { } }',
+    ],
+    "a reason must follow 'because' as a quoted text": [
+        'area 1 "A" { criterion 1.1 "B" max 1 { full if x else 0 because } }',
+        'area 1 "A" { criterion 1.1 "B" max 1 { full if x else 0 because x } }',
+    ],
+    "'deduct' needs a reason: add because \"…\" after the condition": [
+        'area 1 "A" { criterion 1.1 "B" max 1 { deduct 1 if x } }',
+        'area 1 "A" { criterion 1.1 "B" max 1 { deduct 1 if x floor 0 } }',
+    ],
+    "a text must be in double quotes on one line": [
+        "area 1 'A' { }",
+        'area 1 "A { }',
+    ],
+    "a decimal uses a point in rule files (0.5, not 0,5)": [
+        'area 1 "A" { criterion 1.1 "B" max 0,5 { } }',
+        'area 1 "A" { criterion 1.1 "B" max 1 { deduct 0,5 if x because "r" } }',
+    ],
+    "a block is missing its closing '}'": [
+        'area 1 "A" { criterion 1.1 "B" max 1 { full if x else 0 because "r" }',
+    ],
+}
+
+
+@lru_cache(maxsize=1)
+def _parser() -> Lark:
+    grammar = resources.files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+
+
+def _span(path: str, meta_or_token: object) -> ast.Span:
+    m = meta_or_token
+    return ast.Span(path, m.line, m.column, m.end_line, m.end_column)  # type: ignore[attr-defined]
+
+
+def _unquote(token: Token) -> str:
+    body = token.value[1:-1]
+    return re.sub(r"\\(.)", r"\1", body)
+
+
+class _ToAst(Transformer):
+    """Builds AST nodes from lark's tree, one method per grammar rule."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def _s(self, meta: object) -> ast.Span:
+        return _span(self.path, meta)
+
+    # literals
+    @v_args(meta=True)
+    def number(self, meta, c):
+        return ast.Literal(Decimal(c[0].value), "number", self._s(meta))
+
+    @v_args(meta=True)
+    def percent(self, meta, c):
+        return ast.Literal(Decimal(c[0].value[:-1]) / 100, "percent", self._s(meta))
+
+    def _date_value(self, token: Token) -> dt.date:
+        try:
+            return dt.date.fromisoformat(token.value)
+        except ValueError:
+            raise _BadLiteral(f"'{token.value}' is not a date", _span(self.path, token)) from None
+
+    @v_args(meta=True)
+    def date(self, meta, c):
+        return ast.Literal(self._date_value(c[0]), "date", self._s(meta))
+
+    @v_args(meta=True)
+    def text(self, meta, c):
+        return ast.Literal(_unquote(c[0]), "text", self._s(meta))
+
+    @v_args(meta=True)
+    def yes(self, meta, c):
+        return ast.Literal(True, "yesno", self._s(meta))
+
+    @v_args(meta=True)
+    def no(self, meta, c):
+        return ast.Literal(False, "yesno", self._s(meta))
+
+    # expressions
+    @v_args(meta=True)
+    def name(self, meta, c):
+        return ast.Name(c[0].value, self._s(meta))
+
+    @v_args(meta=True)
+    def field(self, meta, c):
+        return ast.Field(c[0].value, c[1].value, self._s(meta))
+
+    @v_args(meta=True)
+    def count(self, meta, c):
+        where = c[2] if len(c) > 2 else None
+        return ast.Count(c[0].value, c[1].value, where, self._s(meta))
+
+    @v_args(meta=True)
+    def not_op(self, meta, c):
+        return ast.Not(c[0], self._s(meta))
+
+    @v_args(meta=True)
+    def and_op(self, meta, c):
+        return ast.BinOp("and", c[0], c[1], self._s(meta))
+
+    @v_args(meta=True)
+    def or_op(self, meta, c):
+        return ast.BinOp("or", c[0], c[1], self._s(meta))
+
+    @v_args(meta=True)
+    def compare(self, meta, c):
+        return ast.BinOp(c[1].value, c[0], c[2], self._s(meta))
+
+    arith = compare
+
+    # rules
+    @v_args(meta=True)
+    def because(self, meta, c):
+        return ast.Template(_unquote(c[0]), _span(self.path, c[0]))
+
+    def _bound(kind, n):  # noqa: N805 - a factory used in the class body
+        @v_args(meta=True)
+        def build(self, meta, c):
+            low = c[0] if n >= 1 else None
+            high = c[1] if n == 2 else None
+            if kind in ("at_most", "under"):
+                low, high = None, c[0]
+            return ast.Bound(kind, low, high, self._s(meta))
+
+        return build
+
+    bound_eq = _bound("eq", 1)
+    bound_at_least = _bound("at_least", 1)
+    bound_above = _bound("above", 1)
+    bound_at_most = _bound("at_most", 1)
+    bound_under = _bound("under", 1)
+    bound_from_to_under = _bound("from_to_under", 2)
+    bound_from_to = _bound("from_to", 2)
+    bound_else = _bound("else", 0)
+
+    @v_args(meta=True)
+    def level(self, meta, c):
+        because = c[2] if len(c) > 2 else None
+        return ast.Level(c[0], Decimal(c[1].value), because, self._s(meta))
+
+    @v_args(meta=True)
+    def levels(self, meta, c):
+        return ast.Levels(c[0], tuple(c[1:]), self._s(meta))
+
+    @v_args(meta=True)
+    def full(self, meta, c):
+        return ast.Full(c[0], Decimal(c[1].value), c[2], self._s(meta))
+
+    @v_args(meta=True)
+    def proportional(self, meta, c):
+        return ast.Proportional(c[0], c[1], self._s(meta))
+
+    @v_args(meta=True)
+    def points(self, meta, c):
+        return ast.Points(c[0], c[1], self._s(meta))
+
+    def deduct_if(self, c):
+        return ("if", c[0], None, None)
+
+    def deduct_each(self, c):
+        where = c[2] if len(c) > 2 else None
+        return ("each", where, c[0].value, c[1].value)
+
+    def deduct_per(self, c):
+        return ("per", c[0], None, None)
+
+    def cap(self, c):
+        return Decimal(c[0].value)
+
+    @v_args(meta=True)
+    def deduct(self, meta, c):
+        scope, cond, var, lst = c[1]
+        cap = c[2] if len(c) == 4 else None
+        return ast.Deduct(Decimal(c[0].value), scope, cond, var, lst, cap, c[-1], self._s(meta))
+
+    @v_args(meta=True)
+    def floor(self, meta, c):
+        return ast.Floor(Decimal(c[0].value), self._s(meta))
+
+    # node properties, tagged for _node
+    @v_args(meta=True)
+    def method(self, meta, c):
+        return ("method", (c[0].value, self._s(meta)))
+
+    def applies_to(self, c):
+        return ("applies_to", tuple((t.value, _span(self.path, t)) for t in c))
+
+    def applies_if(self, c):
+        return ("applies_if", c[0])
+
+    def guidance(self, c):
+        return ("guidance", " ".join(_unquote(t).strip() for t in c))
+
+    @v_args(meta=True)
+    def source(self, meta, c):
+        note = _unquote(c[1]) if len(c) > 1 else None
+        return ("source", ast.Source(c[0].value, note, self._s(meta)))
+
+    def kind_max(self, c):
+        return (c[0].value, Decimal(c[1].value), _span(self.path, c[0]))
+
+    def kind_max_list(self, c):
+        return tuple(c)
+
+    @v_args(meta=True)
+    def max_spec(self, meta, c):
+        return ast.MaxSpec(Decimal(c[0].value), c[1] if len(c) > 1 else (), self._s(meta))
+
+    def _node(self, level, meta, c):
+        node_id, title = c[0].value, _unquote(c[1])
+        rest = c[2:]
+        max_spec = None
+        if rest and isinstance(rest[0], ast.MaxSpec):
+            max_spec, rest = rest[0], rest[1:]
+        props: dict[str, object] = {}
+        children, rules = [], []
+        for item in rest:
+            if isinstance(item, ast.Node):
+                children.append(item)
+            elif isinstance(item, tuple):
+                if item[0] in props:
+                    raise _BadLiteral(f"'{item[0].replace('_', ' ')}' is given twice", self._s(meta))
+                props[item[0]] = item[1]
+            else:
+                rules.append(item)
+        return ast.Node(
+            level, node_id, title, max_spec, props.get("method"), props.get("applies_to"),
+            props.get("applies_if"), props.get("guidance"), props.get("source"),
+            tuple(children), tuple(rules), self._s(meta), _span(self.path, c[0]),
+        )
+
+    @v_args(meta=True)
+    def area(self, meta, c):
+        return self._node("area", meta, c)
+
+    @v_args(meta=True)
+    def criterion(self, meta, c):
+        return self._node("criterion", meta, c)
+
+    # declarations
+    @v_args(meta=True)
+    def field_decl(self, meta, c):
+        return ast.FieldDecl(c[0].value, c[1].value, _unquote(c[2]), self._s(meta))
+
+    def default(self, c):
+        return c[0]
+
+    @v_args(meta=True)
+    def fact_scalar(self, meta, c):
+        default = c[3] if len(c) > 3 else None
+        return ast.FactDecl(c[0].value, c[1].value, _unquote(c[2]), default, (), self._s(meta))
+
+    @v_args(meta=True)
+    def fact_list(self, meta, c):
+        return ast.FactDecl(c[0].value, "list", _unquote(c[1]), None, tuple(c[2:]), self._s(meta))
+
+    def facts(self, c):
+        return ("facts", tuple(c))
+
+    @v_args(meta=True)
+    def scale_part(self, meta, c):
+        return ast.ScalePart(c[0].value, Decimal(c[1].value), self._s(meta))
+
+    @v_args(meta=True)
+    def kind(self, meta, c):
+        return ast.KindDecl(c[0].value, _unquote(c[1]), Decimal(c[2].value), tuple(c[3:]),
+                            self._s(meta))
+
+    def _field(name, convert):  # noqa: N805 - a factory used in the class body
+        @v_args(meta=True)
+        def build(self, meta, c):
+            return (name, convert(self, c), self._s(meta))
+
+        return build
+
+    field_date = _field("date", lambda self, c: self._date_value(c[0]))
+    field_effective = _field("effective", lambda self, c: self._date_value(c[0]))
+    field_issuer = _field("issuer", lambda self, c: _unquote(c[0]))
+    field_title = _field("title", lambda self, c: _unquote(c[0]))
+    field_replaces = _field("replaces", lambda self, c: _unquote(c[0]))
+    field_round = _field("round", lambda self, c: (c[0].value, Decimal(c[1].value)))
+
+    @v_args(meta=True)
+    def decision(self, meta, c):
+        return ast.Decision(_unquote(c[0]), tuple(c[1:]), self._s(meta))
+
+    def start(self, c):
+        decisions = tuple(x for x in c if isinstance(x, ast.Decision))
+        kinds = tuple(x for x in c if isinstance(x, ast.KindDecl))
+        facts = tuple(d for x in c if isinstance(x, tuple) for d in x[1])
+        areas = tuple(x for x in c if isinstance(x, ast.Node))
+        return ast.RuleFile(self.path, decisions, kinds, facts, areas)
+
+
+class _BadLiteral(Exception):
+    def __init__(self, message: str, span: ast.Span):
+        super().__init__(message)
+        self.message, self.span = message, span
+
+
+def _expected(names: set[str]) -> str:
+    readable = sorted({TERMINAL_NAMES.get(n, f"'{n.lower()}'") if n.isupper() else n
+                       for n in names})
+    if len(readable) > 8:
+        readable = readable[:8] + ["…"]
+    return ", ".join(readable)
+
+
+def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
+    label = err.match_examples(_parser().parse, SYNTAX_ERRORS, use_accepts=True)
+    line, column = err.line, err.column
+    if isinstance(err, UnexpectedEOF) or line is None or line < 1:
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+    length = 1
+    if isinstance(err, UnexpectedToken):
+        token = err.token
+        found = "the end of the file" if token.type == "$END" else f"'{token.value}'"
+        length = max(1, len(token.value)) if token.type != "$END" else 1
+        message = f"unexpected {found}; expected {_expected(err.accepts or err.expected)}"
+    elif isinstance(err, UnexpectedCharacters):
+        found = text[err.pos_in_stream] if err.pos_in_stream < len(text) else "?"
+        message = f"unexpected character '{found}'"
+    else:
+        message = "unexpected end of the file; a block is not closed"
+    if label:
+        message = f"{label}; {message}"
+    span = ast.Span(path, line, column, line, column + length)
+    return Diagnostic(message, span)
+
+
+def parse_text(text: str, path: str = "<text>") -> ast.RuleFile:
+    """Parse one file's text. Raises ``RuleSyntaxError`` with the position of the mistake."""
+    try:
+        tree: Tree = _parser().parse(text)
+    except UnexpectedInput as err:
+        raise RuleSyntaxError([_syntax_diagnostic(path, text, err)]) from None
+    try:
+        return _ToAst(path).transform(tree)
+    except Exception as err:  # lark wraps errors raised inside the transformer
+        inner = getattr(err, "orig_exc", err)
+        if isinstance(inner, _BadLiteral):
+            raise RuleSyntaxError([Diagnostic(inner.message, inner.span)]) from None
+        raise
+
+
+def parse_folder(folder: str | Path) -> ast.RuleSet:
+    """Parse every ``*.cchc`` file of a folder, in name order; all syntax errors together."""
+    root = Path(folder)
+    paths = sorted(root.glob("*.cchc"))
+    files, diagnostics, texts = [], [], {}
+    for p in paths:
+        text = p.read_text(encoding="utf-8")
+        texts[str(p)] = text
+        try:
+            files.append(parse_text(text, str(p)))
+        except RuleSyntaxError as err:
+            diagnostics.extend(err.diagnostics)
+    if diagnostics:
+        err = RuleSyntaxError(diagnostics)
+        err.texts = texts  # type: ignore[attr-defined]
+        raise err
+    return ast.RuleSet(str(root), tuple(files), texts)

@@ -1,0 +1,111 @@
+"""Walks over a checked rule set: which nodes a kind of unit is scored on, which facts a rule reads.
+
+Takes a ``RuleSet``; gives the nodes of one kind's criteria tree with their effective method and
+max, and the fact names that expressions and reason templates read. Shared by the engine, the
+fact schema and the structure report, so that all three agree on what applies to a kind.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+
+from dsl import ast
+
+HOLE = re.compile(r"\{([^{}]*)\}")
+
+
+@dataclass(frozen=True)
+class Scoped:
+    """A node as one kind of unit sees it."""
+
+    node: ast.Node
+    kind: str
+    method: str
+    depth: int  # 0 area, 1 criterion, 2 sub-criterion
+    children: tuple[Scoped, ...]
+
+    @property
+    def max(self) -> Decimal:
+        if self.children:
+            return sum((c.max for c in self.children), Decimal(0))
+        assert self.node.max is not None
+        return self.node.max.for_kind(self.kind)
+
+    def walk(self) -> Iterator[Scoped]:
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+def applies_to_kind(node: ast.Node, kind: str) -> bool:
+    return node.applies_to is None or any(k == kind for k, _ in node.applies_to)
+
+
+def scoped_tree(ruleset: ast.RuleSet, kind: str) -> tuple[Scoped, ...]:
+    """The areas, criteria and sub-criteria a kind of unit is scored on, in id order."""
+
+    def build(node: ast.Node, method: str, depth: int) -> Scoped | None:
+        if not applies_to_kind(node, kind):
+            return None
+        method = node.method[0] if node.method else method
+        kids = tuple(s for c in node.children if (s := build(c, method, depth + 1)) is not None)
+        if node.children and not kids:
+            return None
+        return Scoped(node, kind, method, depth, kids)
+
+    return tuple(s for a in ruleset.areas if (s := build(a, "appraisal", 0)) is not None)
+
+
+def expr_names(e: ast.Expr | None, bound: frozenset[str] = frozenset()) -> set[str]:
+    """Fact names an expression reads (not the names bound by 'for each' or 'count')."""
+    if e is None:
+        return set()
+    if isinstance(e, ast.Name):
+        return set() if e.name in bound else {e.name}
+    if isinstance(e, ast.Count):
+        return {e.list} | expr_names(e.where, bound | {e.var})
+    if isinstance(e, ast.Not):
+        return expr_names(e.operand, bound)
+    if isinstance(e, ast.BinOp):
+        return expr_names(e.left, bound) | expr_names(e.right, bound)
+    return set()
+
+
+def template_names(t: ast.Template | None) -> set[str]:
+    if t is None:
+        return set()
+    return {h.strip() for h in HOLE.findall(t.text) if "." not in h and h.strip() != "value"}
+
+
+def rule_names(rule: ast.Rule) -> set[str]:
+    """Fact names one scoring rule reads, its reasons included."""
+    if isinstance(rule, ast.Levels):
+        names = expr_names(rule.by)
+        for lv in rule.levels:
+            names |= template_names(lv.because)
+        return names
+    if isinstance(rule, ast.Full):
+        return expr_names(rule.condition) | template_names(rule.because)
+    if isinstance(rule, ast.Proportional):
+        return expr_names(rule.ratio) | template_names(rule.because)
+    if isinstance(rule, ast.Points):
+        return expr_names(rule.value) | template_names(rule.because)
+    if isinstance(rule, ast.Deduct):
+        bound = frozenset({rule.var}) if rule.var else frozenset()
+        lst = {rule.list} if rule.list else set()
+        return lst | expr_names(rule.condition, bound) | template_names(rule.because)
+    return set()
+
+
+def facts_for_kind(ruleset: ast.RuleSet, kind: str) -> set[str]:
+    """Every fact the criteria of one kind read."""
+    names: set[str] = set()
+    for area in scoped_tree(ruleset, kind):
+        for s in area.walk():
+            names |= expr_names(s.node.applies_if)
+            for rule in s.node.rules:
+                names |= rule_names(rule)
+    return names

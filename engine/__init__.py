@@ -1,0 +1,1 @@
+"""The cchc engine: fact records, evaluation, explanation and the command line."""

@@ -1,0 +1,158 @@
+"""The ``cchc`` command: check rules, print the fact schema, score units, explain deductions.
+
+Exit status: 0 when all is well; 1 when the input (rules or facts) is wrong; 2 when the command
+itself is misused (unknown option, missing folder). Errors are printed in the one display
+format, never as a Python traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from decimal import Decimal
+from pathlib import Path
+
+import click
+
+from dsl import ast
+from dsl.check import load_ruleset
+from dsl.errors import CchcError, Diagnostic, UsageError, render
+from engine.evaluate import score as score_unit
+from engine.explain import explain as explain_unit
+from engine.facts import load_record, schema_for
+from engine.report import result_model, table, to_json
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print, or write a file atomically: a reader never sees half a file."""
+    if output is None:
+        click.echo(text, nl=False)
+        return
+    target = Path(output)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def index_step(ruleset: ast.RuleSet) -> Decimal | None:
+    decision = ruleset.decision
+    for key, value, _ in decision.fields if decision else ():
+        if key == "round" and value[0] == "index":  # type: ignore[index]
+            return value[1]  # type: ignore[index,no-any-return]
+    return None
+
+
+def _records(ruleset: ast.RuleSet, files: tuple[str, ...]):
+    problems: list[Diagnostic] = []
+    records = []
+    for f in files:
+        try:
+            records.append(load_record(ruleset, f))
+        except CchcError as err:
+            problems.extend(err.diagnostics)
+    if problems:
+        raise CchcError(problems)
+    return records
+
+
+OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False),
+                      help="Write to this file (atomically) instead of the screen.")
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="cchc")
+def cli() -> None:
+    """Chỉ số cải cách hành chính (PAR Index) as code: rules, scores and explanations."""
+
+
+@cli.command()
+@click.argument("ruleset_dir")
+def check(ruleset_dir: str) -> None:
+    """Check the rule files of RULESET_DIR and report every problem."""
+    rs = load_ruleset(ruleset_dir)
+    decision = rs.decision
+    areas = rs.areas
+    criteria = sum(1 for a in areas for _ in a.children)
+    click.echo(f"{ruleset_dir}: Quyết định {decision.number if decision else '?'}: "
+               f"{len(rs.files)} file, {len(rs.kinds)} kind, {len(areas)} area, "
+               f"{criteria} criteria: no problems found")
+
+
+@cli.command()
+@click.argument("ruleset_dir")
+@click.option("--kind", help="Only the facts that this kind of unit is scored on.")
+@OUTPUT
+def schema(ruleset_dir: str, kind: str | None, output: str | None) -> None:
+    """Print the JSON Schema of a fact record for RULESET_DIR."""
+    rs = load_ruleset(ruleset_dir)
+    if kind is not None and kind not in {k.name for k in rs.kinds}:
+        from dsl.errors import suggest
+        raise UsageError([Diagnostic(f"the rules score no kind '{kind}'"
+                                     f"{suggest(kind, [k.name for k in rs.kinds])}", None,
+                                     ruleset_dir)])
+    text = json.dumps(schema_for(rs, kind), ensure_ascii=False, indent=2) + "\n"
+    write_output(text, output)
+
+
+@cli.command()
+@click.argument("ruleset_dir")
+@click.argument("fact_files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object {\"units\": [...]}.")
+@OUTPUT
+def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
+          output: str | None) -> None:
+    """Score each FACT_FILE against the rules of RULESET_DIR."""
+    rs = load_ruleset(ruleset_dir)
+    step = index_step(rs)
+    results = [score_unit(rs, r) for r in _records(rs, fact_files)]
+    if as_json:
+        text = to_json([result_model(r, step) for r in results])
+    else:
+        text = "\n\n".join(table(r, step) for r in results) + "\n"
+    write_output(text, output)
+
+
+@cli.command()
+@click.argument("ruleset_dir")
+@click.argument("fact_file")
+@OUTPUT
+def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
+    """Explain, in Vietnamese, every point FACT_FILE's unit lost."""
+    rs = load_ruleset(ruleset_dir)
+    (record,) = _records(rs, (fact_file,))
+    write_output(explain_unit(score_unit(rs, record), rs.decision, index_step(rs)), output)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command; return its exit status."""
+    try:
+        cli.main(args=argv, prog_name="cchc", standalone_mode=False)
+    except click.exceptions.Exit as exc:
+        return exc.exit_code
+    except click.ClickException as exc:
+        exc.show()
+        return exc.exit_code
+    except click.exceptions.Abort:
+        click.echo("Aborted.", err=True)
+        return 1
+    except UsageError as err:
+        click.echo(err.format_message(getattr(err, "texts", None)), err=True)
+        return 2
+    except CchcError as err:
+        click.echo(err.format_message(getattr(err, "texts", None)), err=True)
+        n = len(err.diagnostics)
+        click.echo(f"{n} error{'s' if n != 1 else ''}", err=True)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,401 @@
+"""Score one unit's fact record against a checked rule set.
+
+Takes a ``RuleSet`` and a ``FactRecord``; gives a ``UnitResult``: points per sub-criterion,
+criterion, area and method, the unit's real maximum, the index, and for every criterion a trace
+of the branch that fired, the fact values it read (with their evidence) and the rule's place.
+
+Arithmetic is exact: ``Decimal`` throughout, divisions carried to 50 significant digits. The
+only rounding is the one the decision declares (``round criteria to 0.01``: each criterion's
+points, half up, the difference shown as its own line; ``round index to 0.01``: the index).
+A fact that is missing and has no default makes its criterion *not scorable* and the unit's
+result incomplete; it is never taken as 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, localcontext
+from typing import Any
+
+from dsl import ast
+from dsl.tree import HOLE, Scoped, scoped_tree
+from engine import vn
+from engine.facts import FactRecord
+
+PRECISION = 50
+
+
+class NotScorable(Exception):
+    """A rule could not be evaluated: a fact is missing, or a value is out of range."""
+
+
+@dataclass(frozen=True)
+class FactUse:
+    """A fact value a result rests on, as shown to a reader."""
+
+    key: str  # 'ho_so_tre_han' or 'bao_cao[2]'
+    label: str
+    shown: str
+    evidence: tuple[str, ...]
+    reconstructed: str | None
+
+
+@dataclass(frozen=True)
+class Deduction:
+    points: Decimal  # what this line takes away (negative for a rounding that gives back)
+    reason: str
+    rule: ast.Span | None
+    facts: tuple[FactUse, ...] = ()
+    nominal: Decimal | None = None  # before a cap or floor limited it
+    kind: str = "rule"  # rule, rounding
+
+
+@dataclass
+class NodeResult:
+    id: str
+    title: str
+    depth: int
+    method: str
+    max: Decimal  # real maximum for this unit: 0 when the node does not apply
+    nominal_max: Decimal
+    applicable: bool
+    achieved: Decimal | None  # None: not scorable
+    problem: str | None = None
+    deductions: list[Deduction] = field(default_factory=list)
+    trace: list[str] = field(default_factory=list)
+    children: list[NodeResult] = field(default_factory=list)
+    source: ast.Source | None = None
+    guidance: str | None = None
+    span: ast.Span | None = None
+
+    @property
+    def scorable(self) -> bool:
+        return self.achieved is not None
+
+    @property
+    def lost(self) -> Decimal:
+        return self.max - (self.achieved or Decimal(0)) if self.applicable else Decimal(0)
+
+    def walk(self):
+        yield self
+        for c in self.children:
+            yield from c.walk()
+
+
+@dataclass
+class UnitResult:
+    unit_id: str
+    name: str
+    kind: str
+    year: int
+    path: str
+    decision: str
+    max: Decimal
+    achieved: Decimal
+    index: Decimal
+    complete: bool
+    by_method: dict[str, tuple[Decimal, Decimal]]
+    areas: list[NodeResult]
+
+
+class Env:
+    """What an expression can read: the facts, the loop record, and a log of what was read."""
+
+    def __init__(self, ruleset: ast.RuleSet, record: FactRecord):
+        self.decls = ruleset.facts
+        self.record = record
+        self.reads: list[str] = []
+
+    def fact(self, name: str) -> Any:
+        self.reads.append(name)
+        if name in self.record.values:
+            return self.record.values[name]
+        default = self.decls[name].default
+        if default is not None:
+            return default.value
+        raise NotScorable(f"thiếu số liệu '{name}' ({self.decls[name].label})")
+
+    def use(self, key: str) -> FactUse:
+        name = key.split("[")[0]
+        decl = self.decls[name]
+        if "[" in key:
+            item = self.record.values[name][int(key.split("[")[1][:-1]) - 1]
+            shown = "; ".join(f"{f.label}: {vn.value(item[f.name], f.type)}" for f in decl.fields)
+        elif name in self.record.values:
+            shown = vn.value(self.record.values[name], decl.type)
+        else:
+            shown = f"{vn.value(decl.default.value, decl.type)} (mặc định)" if decl.default else "—"
+        return FactUse(key, decl.label, shown, tuple(self.record.evidence.get(key, ())),
+                       self.record.reconstructed.get(key)
+                       or (self.record.reconstructed.get(name) if "[" not in key else None))
+
+
+def evaluate(e: ast.Expr, env: Env, scope: dict[str, tuple[str, int, dict]]) -> Any:
+    """The value of an expression. ``scope`` binds loop names to (list, index, record)."""
+    if isinstance(e, ast.Literal):
+        return e.value
+    if isinstance(e, ast.Name):
+        return env.fact(e.name)
+    if isinstance(e, ast.Field):
+        lst, i, rec = scope[e.record]
+        env.reads.append(f"{lst}[{i}]")
+        return rec[e.name]
+    if isinstance(e, ast.Count):
+        items = env.fact(e.list)
+        n = 0
+        for i, item in enumerate(items, 1):
+            if e.where is None or evaluate(e.where, env, {**scope, e.var: (e.list, i, item)}):
+                n += 1
+        return Decimal(n)
+    if isinstance(e, ast.Not):
+        return not evaluate(e.operand, env, scope)
+    if e.op == "and":
+        return bool(evaluate(e.left, env, scope)) and bool(evaluate(e.right, env, scope))
+    if e.op == "or":
+        return bool(evaluate(e.left, env, scope)) or bool(evaluate(e.right, env, scope))
+    a, b = evaluate(e.left, env, scope), evaluate(e.right, env, scope)
+    ops = {
+        "<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
+        "=": lambda: a == b, "!=": lambda: a != b,
+        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
+    }
+    try:
+        return ops[e.op]()
+    except (DivisionByZero, InvalidOperation, ZeroDivisionError):
+        raise NotScorable(f"phép chia cho 0 tại {e.span}") from None
+
+
+def render(t: ast.Template, env: Env, scope: dict[str, tuple[str, int, dict]],
+           value: Any = None, value_type: str = "number") -> str:
+    """Fill a reason's holes with fact values, formatted the Vietnamese way."""
+    decls = env.decls
+
+    def fill(m: Any) -> str:
+        hole = m.group(1).strip()
+        if hole == "value":
+            return vn.value(value, value_type)
+        if "." in hole:
+            var, _, name = hole.partition(".")
+            lst, i, rec = scope[var]
+            env.reads.append(f"{lst}[{i}]")
+            ftype = next(f.type for f in decls[lst].fields if f.name == name)
+            return vn.value(rec[name], ftype)
+        return vn.value(env.fact(hole), decls[hole].type)
+
+    return HOLE.sub(fill, t.text)
+
+
+def _value_type(e: ast.Expr, env: Env) -> str:
+    """The display type of an expression's value: percentages stay percentages."""
+    if isinstance(e, ast.Literal):
+        return e.type
+    if isinstance(e, ast.Name):
+        return env.decls[e.name].type
+    if isinstance(e, ast.BinOp) and e.op == "/":
+        return "percent"
+    if isinstance(e, ast.BinOp) and e.op in ("+", "-", "*"):
+        types = {_value_type(e.left, env), _value_type(e.right, env)}
+        return "percent" if "percent" in types else "number"
+    return "number"
+
+
+class Scorer:
+    def __init__(self, ruleset: ast.RuleSet, record: FactRecord):
+        self.rs = ruleset
+        self.record = record
+        decision = ruleset.decision
+        rounds = [v for k, v, _ in decision.fields if k == "round"] if decision else []
+        self.round = {target: step for target, step in rounds}  # type: ignore[misc]
+
+    def _uses(self, env: Env, start: int) -> tuple[FactUse, ...]:
+        keys = list(dict.fromkeys(env.reads[start:]))
+        # a list item read stands for its list: show the item, not the whole list
+        keys = [k for k in keys if not any(o.startswith(k + "[") for o in keys)]
+        return tuple(env.use(k) for k in keys)
+
+    def score_node(self, s: Scoped) -> NodeResult:
+        node = s.node
+        res = NodeResult(node.id, node.title, s.depth, s.method, s.max, s.max, True, None,
+                         source=node.source, guidance=node.guidance, span=node.span)
+        env = Env(self.rs, self.record)
+        if node.applies_if is not None:
+            try:
+                applies = evaluate(node.applies_if, env, {})
+            except NotScorable as err:
+                res.problem = str(err)
+                return res
+            res.trace.append(f"{node.applies_if.span}: điều kiện áp dụng → "
+                             f"{'có' if applies else 'không'}")
+            if not applies:
+                res.applicable, res.max, res.achieved = False, Decimal(0), Decimal(0)
+                return res
+        if s.children:
+            res.children = [self.score_node(c) for c in s.children]
+            live = [c for c in res.children if c.applicable]
+            res.max = sum((c.max for c in live), Decimal(0))
+            if all(c.scorable for c in live):
+                res.achieved = sum((c.achieved for c in live), Decimal(0))  # type: ignore[misc]
+            else:
+                res.problem = "có tiêu chí thành phần không chấm được"
+            res.deductions = [d for c in live for d in c.deductions]
+        else:
+            try:
+                self.score_leaf(s, res, env)
+            except NotScorable as err:
+                res.problem = str(err)
+                res.achieved, res.deductions = None, []
+        step = self.round.get("criteria")
+        if s.depth == 1 and step is not None and res.achieved is not None:
+            rounded = res.achieved.quantize(step, ROUND_HALF_UP)
+            if rounded != res.achieved:
+                res.deductions.append(Deduction(
+                    res.achieved - rounded,
+                    f"Làm tròn điểm tiêu chí đến {vn.number(step)}: "
+                    f"{vn.number(res.achieved)} thành {vn.points(rounded)}",
+                    None, kind="rounding"))
+                res.achieved = rounded
+        return res
+
+    def score_leaf(self, s: Scoped, res: NodeResult, env: Env) -> None:
+        top = res.max
+        rules = s.node.rules
+        deducts = [r for r in rules if isinstance(r, ast.Deduct)]
+        if deducts:
+            floors = [r.points for r in rules if isinstance(r, ast.Floor)]
+            self.score_deductions(deducts, floors[0] if floors else Decimal(0), res, env)
+            return
+        rule = rules[0]
+        start = len(env.reads)
+        if isinstance(rule, ast.Levels):
+            value = evaluate(rule.by, env, {})
+            vtype = _value_type(rule.by, env)
+            level = next((lv for lv in rule.levels if _in_bound(value, lv.bound)), None)
+            if level is None:
+                raise NotScorable(f"giá trị {vn.value(value, vtype)} không thuộc mức nào")
+            got = level.points
+            res.trace.append(f"{level.span}: giá trị {vn.value(value, vtype)} → "
+                             f"{vn.points(got)} điểm")
+            reason_t, value_shown = level.because, value
+        elif isinstance(rule, ast.Full):
+            ok = bool(evaluate(rule.condition, env, {}))
+            got = top if ok else rule.otherwise
+            res.trace.append(f"{rule.span}: điều kiện {'đạt' if ok else 'không đạt'} → "
+                             f"{vn.points(got)} điểm")
+            reason_t, value_shown, vtype = rule.because, None, "number"
+        elif isinstance(rule, ast.Proportional):
+            ratio = evaluate(rule.ratio, env, {})
+            clamped = min(max(ratio, Decimal(0)), Decimal(1))
+            got = clamped * top
+            res.trace.append(f"{rule.span}: tỷ lệ {vn.percent(ratio)} × {vn.points(top)} → "
+                             f"{vn.number(got)} điểm")
+            reason_t, value_shown, vtype = rule.because, ratio, "percent"
+        elif isinstance(rule, ast.Points):
+            got = Decimal(evaluate(rule.value, env, {}))
+            if not Decimal(0) <= got <= top:
+                raise NotScorable(f"điểm {vn.number(got)} nằm ngoài khoảng 0–{vn.points(top)}")
+            res.trace.append(f"{rule.span}: điểm {vn.number(got)}")
+            reason_t, value_shown, vtype = rule.because, got, "number"
+        else:  # pragma: no cover - the checker allows nothing else
+            raise NotScorable(f"quy tắc không chấm được tại {rule.span}")
+        res.achieved = got
+        if got < top and reason_t is not None:
+            reason = render(reason_t, env, {}, value_shown, vtype)
+            res.deductions.append(Deduction(top - got, reason, rule.span, self._uses(env, start)))
+
+    def score_deductions(self, deducts: list[ast.Deduct], floor: Decimal, res: NodeResult,
+                         env: Env) -> None:
+        room = res.max - floor  # what all deductions together may take
+        for d in deducts:
+            line_room = d.cap if d.cap is not None else None
+            for scope, count in self.occurrences(d, env):
+                start = len(env.reads)
+                nominal = d.points * count
+                take = min(nominal, room, line_room if line_room is not None else nominal)
+                take = max(take, Decimal(0))
+                room -= take
+                if line_room is not None:
+                    line_room -= take
+                reason = render(d.because, env, scope)
+                res.deductions.append(Deduction(take, reason, d.span, self._uses(env, start),
+                                                nominal if take != nominal else None))
+                res.trace.append(f"{d.span}: trừ {vn.points(take)} điểm"
+                                 + (f" (theo quy tắc {vn.points(nominal)})" if take != nominal
+                                    else ""))
+        res.achieved = res.max - sum((x.points for x in res.deductions), Decimal(0))
+        if not res.deductions:
+            res.trace.append(f"{deducts[0].span}: không có nội dung bị trừ điểm")
+
+    def occurrences(self, d: ast.Deduct, env: Env) -> list[tuple[dict, Decimal]]:
+        if d.scope == "if":
+            assert d.condition is not None
+            return [({}, Decimal(1))] if evaluate(d.condition, env, {}) else []
+        if d.scope == "per":
+            assert d.condition is not None
+            n = Decimal(evaluate(d.condition, env, {}))
+            return [({}, n)] if n > 0 else []
+        assert d.list is not None and d.var is not None
+        out = []
+        for i, item in enumerate(env.fact(d.list), 1):
+            scope = {d.var: (d.list, i, item)}
+            if d.condition is None or evaluate(d.condition, env, scope):
+                out.append((scope, Decimal(1)))
+        return out
+
+
+def _in_bound(v: Any, b: ast.Bound) -> bool:
+    lo = b.low.value if b.low is not None else None
+    hi = b.high.value if b.high is not None else None
+    return {
+        "eq": lambda: v == lo, "at_least": lambda: v >= lo, "above": lambda: v > lo,
+        "at_most": lambda: v <= hi, "under": lambda: v < hi,
+        "from_to_under": lambda: lo <= v < hi, "from_to": lambda: lo <= v <= hi,
+        "else": lambda: True,
+    }[b.kind]()
+
+
+def score(ruleset: ast.RuleSet, record: FactRecord) -> UnitResult:
+    """Score one unit: every criterion its kind is scored on, with totals and the index."""
+    kind = record.unit.kind
+    with localcontext() as ctx:
+        ctx.prec = PRECISION
+        ctx.traps[DivisionByZero] = True
+        ctx.traps[InvalidOperation] = True
+        scorer = Scorer(ruleset, record)
+        areas = [scorer.score_node(a) for a in scoped_tree(ruleset, kind)]
+        live = [a for a in areas if a.applicable]
+        total_max = sum((a.max for a in live), Decimal(0))
+        achieved = sum((a.achieved for a in live if a.achieved is not None), Decimal(0))
+        complete = all(n.scorable for a in live for n in a.walk() if n.applicable)
+        by_method: dict[str, tuple[Decimal, Decimal]] = {}
+        for a in live:
+            for n in a.walk():
+                if n.children or not n.applicable:
+                    continue
+                m, got = by_method.get(n.method, (Decimal(0), Decimal(0)))
+                by_method[n.method] = (m + n.max, got + (n.achieved or Decimal(0)))
+        # criterion rounding moves points between a criterion and its sub-criteria; the split
+        # by method follows the criteria (a criterion's sub-criteria share its method here)
+        for a in live:
+            for c in a.children:
+                if c.applicable and c.children and c.achieved is not None:
+                    raw = sum((x.achieved or Decimal(0)) for x in c.children if x.applicable)
+                    if raw != c.achieved:
+                        m, got = by_method[c.method]
+                        by_method[c.method] = (m, got - raw + c.achieved)
+        index = achieved / total_max * 100 if total_max else Decimal(0)
+        step = scorer.round.get("index")
+        if step is not None:
+            index = index.quantize(step, ROUND_HALF_UP)
+    decision = ruleset.decision
+    return UnitResult(record.unit.id, record.unit.name, kind, record.year, record.path,
+                      decision.number if decision else "", total_max, achieved, index, complete,
+                      dict(sorted(by_method.items())), areas)
+
+
+def area_index(node: NodeResult, step: Decimal | None) -> Decimal | None:
+    """A component index: the area's points over its real maximum, in percent."""
+    if not node.max or node.achieved is None:
+        return None
+    value = node.achieved / node.max * 100
+    return value.quantize(step, ROUND_HALF_UP) if step is not None else value
+
