@@ -151,6 +151,7 @@ class Deduct:
     cap: Decimal | None
     because: Template
     span: Span
+    list_span: Span | None = None
 
 
 @dataclass(frozen=True)

@@ -145,7 +145,8 @@ class Checker:
         for name, span in node.applies_to:
             if name not in self.kinds:
                 self.error(f"unknown kind '{name}'{suggest(name, self.kinds)}", span)
-            elif name not in inherited:
+                return inherited  # one error is enough: do not report the sums it upsets
+            if name not in inherited:
                 self.error(f"kind '{name}' is not scored by the enclosing area or criterion",
                            span)
             else:
@@ -202,8 +203,8 @@ class Checker:
                            f"but {node.id} has max {own}", node.max.span)
 
     def kinds_of(self, node: ast.Node, inherited: tuple[str, ...]) -> tuple[str, ...]:
-        if node.applies_to is None:
-            return inherited
+        if node.applies_to is None or any(k not in self.kinds for k, _ in node.applies_to):
+            return inherited  # unknown kinds are reported once, by node_kinds
         return tuple(k for k, _ in node.applies_to if k in inherited)
 
     def check_scale(self, kind: ast.KindDecl) -> None:
@@ -244,7 +245,7 @@ class Checker:
         if len(forms) > 1 or (forms and (deducts or floors)):
             self.error(f"{node.id} mixes scoring forms; a criterion is scored by one of levels, "
                        "full, proportional or points, or by deductions from its max",
-                       (forms[1] if len(forms) > 1 else forms[0]).span)
+                       (forms[1] if len(forms) > 1 else [*deducts, *floors][0]).span)
         for r in floors[1:]:
             self.error("a second 'floor'", r.span)
         if floors and not deducts:
@@ -278,9 +279,8 @@ class Checker:
             self.error("a deduction must take away more than 0 points", r.span)
         if r.scope == "each":
             assert r.list is not None and r.var is not None
-            decl = self.list_fact(r.list, r.span)
-            if decl is not None:
-                scope[r.var] = ("record", decl)
+            decl = self.list_fact(r.list, r.list_span or r.span)
+            scope[r.var] = ("record", decl) if decl is not None else ("unknown", None)
             if r.condition is not None:
                 self.expect(r.condition, scope, ("yesno",), "'where' needs a yes/no")
         elif r.scope == "if":
@@ -388,6 +388,8 @@ class Checker:
             return ("list", decl) if decl.type == "list" else decl.type
         if isinstance(e, ast.Field):
             rec = scope.get(e.record)
+            if rec is not None and rec[0] == "unknown":  # type: ignore[index]
+                return None  # its list is unknown, and that was reported
             if rec is None:
                 self.error(f"unknown name '{e.record}'{suggest(e.record, scope)}; fields are "
                            "read from the record of 'for each' or 'count'", e.span)
@@ -401,9 +403,9 @@ class Checker:
             return None
         if isinstance(e, ast.Count):
             decl = self.list_fact(e.list, e.span)
-            if decl is not None and e.where is not None:
+            if e.where is not None:
                 inner = dict(scope)
-                inner[e.var] = ("record", decl)
+                inner[e.var] = ("record", decl) if decl is not None else ("unknown", None)
                 self.expect(e.where, inner, ("yesno",), "'where' needs a yes/no")
             return "count"
         if isinstance(e, ast.Not):
@@ -454,6 +456,8 @@ class Checker:
                 rec, _, name = hole.partition(".")
                 if rec not in scope:
                     self.error(f"unknown name '{rec}' in the reason{suggest(rec, scope)}", span)
+                    continue
+                if scope[rec][0] == "unknown":  # type: ignore[index]
                     continue
                 fields = [f.name for f in scope[rec][1].fields]  # type: ignore[index]
                 if name not in fields:

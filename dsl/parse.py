@@ -200,7 +200,7 @@ class _ToAst(Transformer):
 
     def deduct_each(self, c):
         where = c[2] if len(c) > 2 else None
-        return ("each", where, c[0].value, c[1].value)
+        return ("each", where, c[0].value, c[1])
 
     def deduct_per(self, c):
         return ("per", c[0], None, None)
@@ -212,7 +212,9 @@ class _ToAst(Transformer):
     def deduct(self, meta, c):
         scope, cond, var, lst = c[1]
         cap = c[2] if len(c) == 4 else None
-        return ast.Deduct(Decimal(c[0].value), scope, cond, var, lst, cap, c[-1], self._s(meta))
+        list_span = _span(self.path, lst) if lst is not None else None
+        return ast.Deduct(Decimal(c[0].value), scope, cond, var, lst.value if lst else None, cap,
+                          c[-1], self._s(meta), list_span)
 
     @v_args(meta=True)
     def floor(self, meta, c):
@@ -339,6 +341,36 @@ class _BadLiteral(Exception):
         self.message, self.span = message, span
 
 
+@lru_cache(maxsize=1)
+def _examples() -> tuple[tuple[object, str, str], ...]:
+    """Where in the grammar each example of SYNTAX_ERRORS fails: (parser state, token, label)."""
+    out = []
+    for label, examples in SYNTAX_ERRORS.items():
+        for text in examples:
+            try:
+                _parser().parse(text)
+            except UnexpectedInput as err:
+                state = getattr(getattr(err, "state", None), "position", None)
+                token = getattr(getattr(err, "token", None), "type", type(err).__name__)
+                out.append((state, token, label))
+    return tuple(out)
+
+
+def _label(err: UnexpectedInput) -> str | None:
+    """The human label of a known mistake: same parser state, the same token if possible.
+    Lark's match_examples compares whole stacks, so an example would only match a mistake
+    made at the same nesting depth; the state on top of the stack is what matters here."""
+    state = getattr(getattr(err, "state", None), "position", None)
+    token = getattr(getattr(err, "token", None), "type", type(err).__name__)
+    if state is None:
+        return None
+    same_state = [(t, label) for s, t, label in _examples() if s == state]
+    for t, label in same_state:
+        if t == token:
+            return label
+    return same_state[0][1] if same_state else None
+
+
 def _expected(names: set[str]) -> str:
     readable = sorted({TERMINAL_NAMES.get(n, f"'{n.lower()}'") if n.isupper() else n
                        for n in names})
@@ -348,7 +380,7 @@ def _expected(names: set[str]) -> str:
 
 
 def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
-    label = err.match_examples(_parser().parse, SYNTAX_ERRORS, use_accepts=True)
+    label = _label(err)
     line, column = err.line, err.column
     if isinstance(err, UnexpectedEOF) or line is None or line < 1:
         lines = text.splitlines() or [""]

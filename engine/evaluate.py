@@ -275,32 +275,32 @@ class Scorer:
             got = level.points
             res.trace.append(f"{level.span}: giá trị {vn.value(value, vtype)} → "
                              f"{vn.points(got)} điểm")
-            reason_t, value_shown = level.because, value
+            reason_t, value_shown, where = level.because, value, level.span
         elif isinstance(rule, ast.Full):
             ok = bool(evaluate(rule.condition, env, {}))
             got = top if ok else rule.otherwise
             res.trace.append(f"{rule.span}: điều kiện {'đạt' if ok else 'không đạt'} → "
                              f"{vn.points(got)} điểm")
-            reason_t, value_shown, vtype = rule.because, None, "number"
+            reason_t, value_shown, vtype, where = rule.because, None, "number", rule.span
         elif isinstance(rule, ast.Proportional):
             ratio = evaluate(rule.ratio, env, {})
             clamped = min(max(ratio, Decimal(0)), Decimal(1))
             got = clamped * top
             res.trace.append(f"{rule.span}: tỷ lệ {vn.percent(ratio)} × {vn.points(top)} → "
                              f"{vn.number(got)} điểm")
-            reason_t, value_shown, vtype = rule.because, ratio, "percent"
+            reason_t, value_shown, vtype, where = rule.because, ratio, "percent", rule.span
         elif isinstance(rule, ast.Points):
             got = Decimal(evaluate(rule.value, env, {}))
             if not Decimal(0) <= got <= top:
                 raise NotScorable(f"điểm {vn.number(got)} nằm ngoài khoảng 0–{vn.points(top)}")
             res.trace.append(f"{rule.span}: điểm {vn.number(got)}")
-            reason_t, value_shown, vtype = rule.because, got, "number"
+            reason_t, value_shown, vtype, where = rule.because, got, "number", rule.span
         else:  # pragma: no cover - the checker allows nothing else
             raise NotScorable(f"quy tắc không chấm được tại {rule.span}")
         res.achieved = got
         if got < top and reason_t is not None:
             reason = render(reason_t, env, {}, value_shown, vtype)
-            res.deductions.append(Deduction(top - got, reason, rule.span, self._uses(env, start)))
+            res.deductions.append(Deduction(top - got, reason, where, self._uses(env, start)))
 
     def score_deductions(self, deducts: list[ast.Deduct], floor: Decimal, res: NodeResult,
                          env: Env) -> None:

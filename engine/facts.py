@@ -210,7 +210,8 @@ def _load_yaml(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
 def _dotted(at: Path_) -> str:
     out = ""
     for part in at:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        # list items are counted from 1, as people count them and as explanations show them
+        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out or "(the record)"
 
 
@@ -245,10 +246,6 @@ def _message(error: Any) -> str:
         return f"{shown} is not {_TYPE_WORDS.get(error.validator_value, error.validator_value)}"
     if v == "format" and error.validator_value == "date":
         return f"{shown} is not a date (write YYYY-MM-DD)"
-    if v == "additionalProperties":
-        allowed = list(error.schema.get("properties", {}))
-        extra = sorted(k for k in inst if k not in allowed)
-        return "; ".join(f"unknown key '{k}'{suggest(k, allowed)}" for k in extra)
     if v == "required":
         return error.message.replace("is a required property", "is missing")
     if v == "enum":
@@ -294,6 +291,14 @@ def load_record(ruleset: ast.RuleSet, file: str | Path) -> FactRecord:
     for error in validator.iter_errors(data):
         for leaf in _leaf_errors(error):
             at = tuple(leaf.absolute_path)
+            if leaf.validator == "additionalProperties":
+                # one message per unknown key, at the key's own line
+                allowed = list(leaf.schema.get("properties", {}))
+                for key in sorted(k for k in leaf.instance if k not in allowed):
+                    problems.append(Diagnostic(
+                        f"{_dotted((*at, key))}: unknown key '{key}'{suggest(key, allowed)}",
+                        None, path, lines.get((*at, key))))
+                continue
             line = next((lines[at[:i]] for i in range(len(at), -1, -1) if at[:i] in lines), None)
             problems.append(Diagnostic(f"{_dotted(at)}: {_message(leaf)}", None, path, line))
     if problems:
