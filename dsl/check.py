@@ -191,16 +191,38 @@ class Checker:
             self.check_rules(node, kinds)
 
     def check_sums(self, node: ast.Node, kinds: tuple[str, ...]) -> None:
+        """A declared max must equal what its criteria add up to. For a kind scored on only
+        some of them (a special unit), the max is theirs unless the node names that kind."""
         if node.max is None:
             return
+        overridden = {name for name, _, _ in node.max.by_kind}
         for kind in kinds:
-            total = sum((c.max.for_kind(kind) for c in node.children
-                         if c.max is not None and kind in self.kinds_of(c, kinds)), Decimal(0))
+            if kind not in overridden and not self.whole(node, kind, kinds):
+                continue
+            total = self.real_max(node, kind, kinds)
             own = node.max.for_kind(kind)
             if total != own:
                 what = "sub-criteria" if node.level == "criterion" else "criteria"
                 self.error(f"the {what} of {node.id} add up to {total} for {kind}, "
                            f"but {node.id} has max {own}", node.max.span)
+
+    def whole(self, node: ast.Node, kind: str, inherited: tuple[str, ...]) -> bool:
+        """Whether a kind is scored on every criterion below this node."""
+        return all(kind in self.kinds_of(c, inherited) and self.whole(c, kind, inherited)
+                   for c in node.children)
+
+    def real_max(self, node: ast.Node, kind: str, inherited: tuple[str, ...]) -> Decimal:
+        """What the criteria below a node add up to for a kind; a criterion whose own max
+        holds for that kind counts with it (so one wrong sum is reported once)."""
+        total = Decimal(0)
+        for c in node.children:
+            if kind not in self.kinds_of(c, inherited):
+                continue
+            declared = c.max is not None and (
+                not c.children or self.whole(c, kind, inherited)
+                or kind in {name for name, _, _ in c.max.by_kind})
+            total += c.max.for_kind(kind) if declared else self.real_max(c, kind, inherited)
+        return total
 
     def kinds_of(self, node: ast.Node, inherited: tuple[str, ...]) -> tuple[str, ...]:
         if node.applies_to is None or any(k not in self.kinds for k, _ in node.applies_to):
