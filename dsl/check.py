@@ -17,7 +17,8 @@ from pathlib import Path
 from dsl import ast
 from dsl.errors import CchcError, Diagnostic, RuleCheckError, UsageError, suggest
 from dsl.parse import parse_folder
-from dsl.intervals import Interval, domain_for, interval_of, describe, subtract
+from dsl.intervals import Interval, describe, domain_for, interval_of, subtract
+from dsl.tree import deduction_reach
 
 NUMERIC = ("number", "count")
 HOLE = re.compile(r"\{([^{}]*)\}")
@@ -278,14 +279,7 @@ class Checker:
         for r in rules:
             getattr(self, f"check_{type(r).__name__.lower()}")(r, node, least_max, max(maxima))
         if deducts and not floors:
-            reach = Decimal(0)
-            for d in deducts:
-                if d.scope == "if":
-                    reach += min(d.points, d.cap) if d.cap is not None else d.points
-                elif d.cap is not None:
-                    reach += d.cap
-                else:
-                    reach = Decimal("Infinity")
+            reach = deduction_reach(deducts)
             if reach > least_max:
                 how = "without limit" if reach.is_infinite() else f"up to {reach}"
                 self.error(f"deductions can take {node.id} below 0 ({how}, from max "

@@ -321,6 +321,7 @@ class _ToAst(Transformer):
     field_issuer = _field("issuer", lambda self, c: _unquote(c[0]))
     field_title = _field("title", lambda self, c: _unquote(c[0]))
     field_replaces = _field("replaces", lambda self, c: _unquote(c[0]))
+    field_note = _field("note", lambda self, c: _unquote(c[0]))
     field_round = _field("round", lambda self, c: (c[0].value, Decimal(c[1].value)))
 
     @v_args(meta=True)

@@ -109,3 +109,67 @@ def facts_for_kind(ruleset: ast.RuleSet, kind: str) -> set[str]:
             for rule in s.node.rules:
                 names |= rule_names(rule)
     return names
+
+
+def branches(node: ast.Node) -> list[str]:
+    """The branches of a node's rules, named as the evaluator names the ones it takes."""
+    out = ["applies", "does not apply"] if node.applies_if is not None else []
+    if node.children:
+        return out
+    n_deduct = 0
+    for rule in node.rules:
+        if isinstance(rule, ast.Levels):
+            out += [f"level {i}" for i in range(1, len(rule.levels) + 1)]
+        elif isinstance(rule, ast.Full):
+            out += ["condition holds", "condition fails"]
+        elif isinstance(rule, (ast.Proportional, ast.Points)):
+            out += ["full", "below max"]
+        elif isinstance(rule, ast.Deduct):
+            n_deduct += 1
+            out += [f"deduction {n_deduct} applied", f"deduction {n_deduct} not applied"]
+    return out
+
+
+def outcomes(node: ast.Node) -> list[str]:
+    """What a leaf's rules can give: full points, part of them, none, or not applicable."""
+    possible: set[str] = {"not applicable"} if node.applies_if is not None else set()
+    if node.children or node.max is None:
+        return sorted(possible)
+    top = node.max.default
+
+    def add(points: Decimal) -> None:
+        possible.add("full" if points >= top else "zero" if points <= 0 else "partial")
+
+    deducts = [r for r in node.rules if isinstance(r, ast.Deduct)]
+    floors = [r.points for r in node.rules if isinstance(r, ast.Floor)]
+    for rule in node.rules:
+        if isinstance(rule, ast.Levels):
+            for lv in rule.levels:
+                add(lv.points)
+        elif isinstance(rule, ast.Full):
+            add(top)
+            add(rule.otherwise)
+        elif isinstance(rule, (ast.Proportional, ast.Points)):
+            possible |= {"full", "partial", "zero"}
+    if deducts:
+        floor = floors[0] if floors else Decimal(0)
+        possible.add("full")
+        reach = deduction_reach(deducts)
+        if min(d.points for d in deducts) < top - floor or floor > 0:
+            possible.add("partial")
+        if floor == 0 and reach >= top:
+            possible.add("zero")
+    return sorted(possible)
+
+
+def deduction_reach(deducts: list[ast.Deduct]) -> Decimal:
+    """The most that deduction lines can take together (Infinity when one is unbounded)."""
+    reach = Decimal(0)
+    for d in deducts:
+        if d.scope == "if":
+            reach += min(d.points, d.cap) if d.cap is not None else d.points
+        elif d.cap is not None:
+            reach += d.cap
+        else:
+            return Decimal("Infinity")
+    return reach

@@ -18,11 +18,15 @@ import click
 
 from dsl import ast
 from dsl.check import load_ruleset
-from dsl.errors import CchcError, Diagnostic, UsageError, render
+from dsl.errors import CchcError, Diagnostic, UsageError, suggest
+from engine.cases import case_files, coverage, run_file
+from engine.cases import report as case_report
 from engine.evaluate import score as score_unit
 from engine.explain import explain as explain_unit
 from engine.facts import load_record, schema_for
-from engine.report import result_model, table, to_json
+from engine.report import result_model, table, to_json, to_json_doc
+from engine.structure import as_text as structure_text
+from engine.structure import structure as structure_of
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -93,11 +97,8 @@ def check(ruleset_dir: str) -> None:
 def schema(ruleset_dir: str, kind: str | None, output: str | None) -> None:
     """Print the JSON Schema of a fact record for RULESET_DIR."""
     rs = load_ruleset(ruleset_dir)
-    if kind is not None and kind not in {k.name for k in rs.kinds}:
-        from dsl.errors import suggest
-        raise UsageError([Diagnostic(f"the rules score no kind '{kind}'"
-                                     f"{suggest(kind, [k.name for k in rs.kinds])}", None,
-                                     ruleset_dir)])
+    if kind is not None:
+        _known_kind(rs, kind, ruleset_dir)
     text = json.dumps(schema_for(rs, kind), ensure_ascii=False, indent=2) + "\n"
     write_output(text, output)
 
@@ -131,12 +132,59 @@ def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
     write_output(explain_unit(score_unit(rs, record), rs.decision, index_step(rs)), output)
 
 
+@cli.command()
+@click.argument("ruleset_dir")
+@click.option("--kind", required=True, help="The kind of unit whose criteria to show.")
+@click.option("--json", "as_json", is_flag=True, help="The tree as JSON.")
+@OUTPUT
+def structure(ruleset_dir: str, kind: str, as_json: bool, output: str | None) -> None:
+    """Show the criteria tree one KIND of unit is scored on, with maxima and counts."""
+    rs = load_ruleset(ruleset_dir)
+    _known_kind(rs, kind, ruleset_dir)
+    doc = structure_of(rs, kind)
+    write_output(to_json_doc(doc) if as_json else structure_text(doc), output)
+
+
+@cli.command("test")
+@click.argument("ruleset_dir")
+@click.argument("cases_dir")
+@click.option("--coverage", "with_coverage", is_flag=True,
+              help="Also report the branches and outcomes no case exercised.")
+def test_cases(ruleset_dir: str, cases_dir: str, with_coverage: bool) -> None:
+    """Run the rule test cases of CASES_DIR against RULESET_DIR."""
+    rs = load_ruleset(ruleset_dir)
+    files = case_files(cases_dir)
+    if not files:
+        raise UsageError([Diagnostic("no .yaml case files here", None, cases_dir)])
+    results = []
+    problems: list[Diagnostic] = []
+    for f in files:
+        try:
+            results += run_file(rs, f)
+        except CchcError as err:
+            problems += err.diagnostics
+    if problems:
+        raise CchcError(problems)
+    cov = coverage(rs, results) if with_coverage else None
+    click.echo(case_report(results, cov), nl=False)
+    if any(not r.passed for r in results):
+        raise SystemExit(1)
+
+
+def _known_kind(rs: ast.RuleSet, kind: str, where: str) -> None:
+    if kind not in {k.name for k in rs.kinds}:
+        raise UsageError([Diagnostic(f"the rules score no kind '{kind}'"
+                                     f"{suggest(kind, [k.name for k in rs.kinds])}", None, where)])
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return its exit status."""
     try:
         cli.main(args=argv, prog_name="cchc", standalone_mode=False)
     except click.exceptions.Exit as exc:
         return exc.exit_code
+    except SystemExit as exc:
+        return int(exc.code or 0)
     except click.ClickException as exc:
         exc.show()
         return exc.exit_code

@@ -63,6 +63,7 @@ class NodeResult:
     problem: str | None = None
     deductions: list[Deduction] = field(default_factory=list)
     trace: list[str] = field(default_factory=list)
+    hits: list[str] = field(default_factory=list)  # branches taken, named as tree.branches
     children: list[NodeResult] = field(default_factory=list)
     source: ast.Source | None = None
     guidance: str | None = None
@@ -226,6 +227,7 @@ class Scorer:
                 return res
             res.trace.append(f"{node.applies_if.span}: điều kiện áp dụng → "
                              f"{'có' if applies else 'không'}")
+            res.hits.append("applies" if applies else "does not apply")
             if not applies:
                 res.applicable, res.max, res.achieved = False, Decimal(0), Decimal(0)
                 return res
@@ -272,6 +274,7 @@ class Scorer:
             level = next((lv for lv in rule.levels if _in_bound(value, lv.bound)), None)
             if level is None:
                 raise NotScorable(f"giá trị {vn.value(value, vtype)} không thuộc mức nào")
+            res.hits.append(f"level {rule.levels.index(level) + 1}")
             got = level.points
             res.trace.append(f"{level.span}: giá trị {vn.value(value, vtype)} → "
                              f"{vn.points(got)} điểm")
@@ -279,6 +282,7 @@ class Scorer:
         elif isinstance(rule, ast.Full):
             ok = bool(evaluate(rule.condition, env, {}))
             got = top if ok else rule.otherwise
+            res.hits.append("condition holds" if ok else "condition fails")
             res.trace.append(f"{rule.span}: điều kiện {'đạt' if ok else 'không đạt'} → "
                              f"{vn.points(got)} điểm")
             reason_t, value_shown, vtype, where = rule.because, None, "number", rule.span
@@ -286,6 +290,7 @@ class Scorer:
             ratio = evaluate(rule.ratio, env, {})
             clamped = min(max(ratio, Decimal(0)), Decimal(1))
             got = clamped * top
+            res.hits.append("full" if got >= top else "below max")
             res.trace.append(f"{rule.span}: tỷ lệ {vn.percent(ratio)} × {vn.points(top)} → "
                              f"{vn.number(got)} điểm")
             reason_t, value_shown, vtype, where = rule.because, ratio, "percent", rule.span
@@ -294,6 +299,7 @@ class Scorer:
             if not Decimal(0) <= got <= top:
                 raise NotScorable(f"điểm {vn.number(got)} nằm ngoài khoảng 0–{vn.points(top)}")
             res.trace.append(f"{rule.span}: điểm {vn.number(got)}")
+            res.hits.append("full" if got >= top else "below max")
             reason_t, value_shown, vtype, where = rule.because, got, "number", rule.span
         else:  # pragma: no cover - the checker allows nothing else
             raise NotScorable(f"quy tắc không chấm được tại {rule.span}")
@@ -305,9 +311,11 @@ class Scorer:
     def score_deductions(self, deducts: list[ast.Deduct], floor: Decimal, res: NodeResult,
                          env: Env) -> None:
         room = res.max - floor  # what all deductions together may take
-        for d in deducts:
+        for number, d in enumerate(deducts, 1):
             line_room = d.cap if d.cap is not None else None
-            for scope, count in self.occurrences(d, env):
+            found = self.occurrences(d, env)
+            res.hits.append(f"deduction {number} {'applied' if found else 'not applied'}")
+            for scope, count in found:
                 start = len(env.reads)
                 nominal = d.points * count
                 take = min(nominal, room, line_room if line_room is not None else nominal)

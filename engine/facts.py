@@ -277,30 +277,47 @@ def _evidence_text(item: Any) -> str:
     return " ".join(parts)
 
 
-def load_record(ruleset: ast.RuleSet, file: str | Path) -> FactRecord:
-    """Read, validate and type one fact record. Raises ``FactsError`` with every problem."""
+def read_yaml(file: str | Path) -> tuple[Any, dict[Path_, int]]:
+    """Read a YAML file with each node's line. Raises ``FactsError`` if it cannot be read."""
     path = str(file)
     try:
         text = Path(file).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as err:
         reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
-        raise FactsError([Diagnostic(f"cannot read the fact file: {reason}", None, path)]) from None
-    data, lines = _load_yaml(text, path)
+        raise FactsError([Diagnostic(f"cannot read the file: {reason}", None, path)]) from None
+    return _load_yaml(text, path)
+
+
+def load_record(ruleset: ast.RuleSet, file: str | Path) -> FactRecord:
+    """Read, validate and type one fact record. Raises ``FactsError`` with every problem."""
+    data, lines = read_yaml(file)
+    return record_from_data(ruleset, data, lines, str(file))
+
+
+def record_from_data(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int], path: str,
+                     at: Path_ = ()) -> FactRecord:
+    """Validate and type a record already read; ``at`` is where it stands in its file."""
     validator = Draft202012Validator(schema_for(ruleset), format_checker=FormatChecker())
     problems = []
+
+    def line_of(where: Path_) -> int | None:
+        full = (*at, *where)
+        return next((lines[full[:i]] for i in range(len(full), -1, -1) if full[:i] in lines),
+                    None)
+
     for error in validator.iter_errors(data):
         for leaf in _leaf_errors(error):
-            at = tuple(leaf.absolute_path)
+            where = tuple(leaf.absolute_path)
             if leaf.validator == "additionalProperties":
                 # one message per unknown key, at the key's own line
                 allowed = list(leaf.schema.get("properties", {}))
                 for key in sorted(k for k in leaf.instance if k not in allowed):
                     problems.append(Diagnostic(
-                        f"{_dotted((*at, key))}: unknown key '{key}'{suggest(key, allowed)}",
-                        None, path, lines.get((*at, key))))
+                        f"{_dotted((*at, *where, key))}: unknown key '{key}'"
+                        f"{suggest(key, allowed)}", None, path, line_of((*where, key))))
                 continue
-            line = next((lines[at[:i]] for i in range(len(at), -1, -1) if at[:i] in lines), None)
-            problems.append(Diagnostic(f"{_dotted(at)}: {_message(leaf)}", None, path, line))
+            problems.append(Diagnostic(f"{_dotted((*at, *where))}: {_message(leaf)}", None, path,
+                                       line_of(where)))
     if problems:
         raise FactsError(sorted(set(problems), key=Diagnostic.sort_key))
     decls = ruleset.facts

@@ -125,11 +125,15 @@ def _raw(obj: Any) -> Any:
     return obj
 
 
-def to_json(models: list[ResultOut]) -> str:
-    """``{"units": [...]}`` with numbers as JSON numbers carrying their exact digits."""
-    data = {"units": [m.model_dump(mode="python") for m in models]}
+def to_json_doc(data: Any) -> str:
+    """JSON text in which every Decimal is a JSON number carrying its exact digits."""
     text = json.dumps(_raw(data), ensure_ascii=False, indent=2)
     return re.sub(r'"\\u0000dec:(-?[0-9.]+)"', r"\1", text) + "\n"
+
+
+def to_json(models: list[ResultOut]) -> str:
+    """``{"units": [...]}`` with numbers as JSON numbers carrying their exact digits."""
+    return to_json_doc({"units": [m.model_dump(mode="python") for m in models]})
 
 
 def table(r: UnitResult, index_step: Decimal | None) -> str:

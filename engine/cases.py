@@ -1,0 +1,199 @@
+"""Rule tests: cases that give a kind of unit and some facts, and expect criterion points.
+
+Takes a rule set and a folder of case files; gives each case's outcome (what was expected and
+what came out where they differ) and the coverage: which branches of which rules, and which
+outcomes (full, partial, zero, not applicable) no case exercised. A case file::
+
+    kind: huyen                       # the kind for every case (a case may set its own)
+    base: ../../../facts/2022/huyen-muong-te.yaml   # optional: facts to start from
+    cases:
+      - name: "1.2: hai báo cáo chậm"
+        facts:                        # given on top of the base's facts (partial is fine)
+          bao_cao_cchc:
+            - {ten: "Báo cáo quý I", han: 2022-03-15, ngay_gui: 2022-03-20}
+        expect:
+          "1.2": 1.5                  # points; or "not applicable"; or "not scorable"
+          "1.3": {points: 0, reasons: ["…exact reason…"]}
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from dsl import ast
+from dsl.errors import Diagnostic, FactsError
+from dsl.tree import branches, outcomes, scoped_tree
+from engine import vn
+from engine.evaluate import NodeResult, score
+from engine.facts import read_yaml, record_from_data
+
+NOT_APPLICABLE, NOT_SCORABLE = "not applicable", "not scorable"
+
+
+@dataclass
+class CaseResult:
+    file: str
+    line: int | None
+    name: str
+    kind: str
+    problems: list[str]
+    nodes: dict[str, NodeResult] = field(default_factory=dict)
+
+    @property
+    def passed(self) -> bool:
+        return not self.problems
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else self.file
+
+
+def case_files(folder: str | Path) -> list[Path]:
+    return sorted(Path(folder).rglob("*.yaml"))
+
+
+def _points(v: Any) -> Decimal:
+    return Decimal(str(v))
+
+
+def _check_node(node: NodeResult | None, crit: str, want: Any) -> list[str]:
+    if node is None:
+        return [f"{crit}: expected {want!r}, but the unit's kind is not scored on {crit}"]
+    got_state = (NOT_APPLICABLE if not node.applicable else
+                 NOT_SCORABLE if not node.scorable else None)
+    if isinstance(want, str):
+        if want not in (NOT_APPLICABLE, NOT_SCORABLE):
+            return [f"{crit}: unknown expectation {want!r} (write points, '{NOT_APPLICABLE}' "
+                    f"or '{NOT_SCORABLE}')"]
+        if got_state != want:
+            shown = got_state or f"{vn.points(node.achieved)} điểm"  # type: ignore[arg-type]
+            return [f"{crit}: expected {want}, got {shown}"
+                    + (f" ({node.problem})" if node.problem else "")]
+        return []
+    spec = want if isinstance(want, dict) else {"points": want}
+    out = []
+    if got_state is not None and "points" in spec:
+        return [f"{crit}: expected {vn.points(_points(spec['points']))} điểm, got {got_state}"
+                + (f" ({node.problem})" if node.problem else "")]
+    if "points" in spec and node.achieved != _points(spec["points"]):
+        out.append(f"{crit}: expected {vn.points(_points(spec['points']))} điểm, "
+                   f"got {vn.points(node.achieved)}")  # type: ignore[arg-type]
+    if "max" in spec and node.max != _points(spec["max"]):
+        out.append(f"{crit}: expected max {vn.points(_points(spec['max']))}, "
+                   f"got {vn.points(node.max)}")
+    if "reasons" in spec:
+        got = [d.reason for d in node.deductions if d.kind == "rule"]
+        if got != list(spec["reasons"]):
+            out.append(f"{crit}: expected reasons {list(spec['reasons'])!r}, got {got!r}")
+    return out
+
+
+def run_file(ruleset: ast.RuleSet, path: Path) -> list[CaseResult]:
+    """Run every case of one file. Raises ``FactsError`` for a malformed file."""
+    data, lines = read_yaml(path)
+    where = str(path)
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
+        raise FactsError([Diagnostic("a case file needs a list 'cases'", None, where, 1)])
+    base: dict[str, Any] = {}
+    if "base" in data:
+        base_data, _ = read_yaml((path.parent / data["base"]).resolve())
+        base = dict(base_data.get("facts", {}))
+    results = []
+    for i, case in enumerate(data["cases"]):
+        line = lines.get(("cases", i))
+        name = str(case.get("name", f"case {i + 1}"))
+        kind = case.get("kind", data.get("kind"))
+        if not kind or "expect" not in case:
+            raise FactsError([Diagnostic(f"case '{name}' needs a 'kind' (here or at the top) "
+                                         "and an 'expect'", None, where, line)])
+        record = {"unit": {"id": "case", "name": name, "kind": kind}, "year": 2000,
+                  "facts": {**base, **case.get("facts", {})}}
+        rec = record_from_data(ruleset, record, lines, where, ("cases", i))
+        result = score(ruleset, rec)
+        nodes = {n.id: n for a in result.areas for n in a.walk()}
+        problems = []
+        for crit, want in case["expect"].items():
+            problems += _check_node(nodes.get(str(crit)), str(crit), want)
+        results.append(CaseResult(where, line, name, kind, problems, nodes))
+    return results
+
+
+@dataclass
+class Coverage:
+    """Branches and outcomes per criterion: all that exist, and those some case exercised."""
+
+    branches: dict[str, list[str]]
+    outcomes: dict[str, list[str]]
+    hit_branches: dict[str, set[str]]
+    hit_outcomes: dict[str, set[str]]
+
+    def missing(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for nid in sorted(set(self.branches) | set(self.outcomes), key=ast.id_key):
+            miss = [b for b in self.branches.get(nid, []) if b not in self.hit_branches[nid]]
+            miss += [f"outcome: {o}" for o in self.outcomes.get(nid, [])
+                     if o not in self.hit_outcomes[nid]]
+            if miss:
+                out[nid] = miss
+        return out
+
+    def totals(self) -> tuple[int, int, int, int]:
+        nb = sum(len(v) for v in self.branches.values())
+        hb = sum(len(set(v) & self.hit_branches[k]) for k, v in self.branches.items())
+        no = sum(len(v) for v in self.outcomes.values())
+        ho = sum(len(set(v) & self.hit_outcomes[k]) for k, v in self.outcomes.items())
+        return hb, nb, ho, no
+
+
+def _outcome(n: NodeResult) -> str | None:
+    if not n.applicable:
+        return NOT_APPLICABLE
+    if n.achieved is None:
+        return None
+    return "full" if n.achieved >= n.max else "zero" if n.achieved <= 0 else "partial"
+
+
+def coverage(ruleset: ast.RuleSet, results: list[CaseResult]) -> Coverage:
+    nodes: dict[str, ast.Node] = {}
+    for kind in ruleset.kinds:
+        for area in scoped_tree(ruleset, kind.name):
+            for s in area.walk():
+                nodes[s.node.id] = s.node
+    cov = Coverage(
+        {nid: branches(n) for nid, n in nodes.items() if branches(n)},
+        {nid: outcomes(n) for nid, n in nodes.items() if outcomes(n)},
+        {nid: set() for nid in nodes}, {nid: set() for nid in nodes},
+    )
+    for r in results:
+        for nid, n in r.nodes.items():
+            cov.hit_branches.setdefault(nid, set()).update(n.hits)
+            o = _outcome(n)
+            if o is not None:
+                cov.hit_outcomes.setdefault(nid, set()).add(o)
+    return cov
+
+
+def report(results: list[CaseResult], cov: Coverage | None) -> str:
+    """The text ``cchc test`` prints: failures in full, then counts and coverage."""
+    lines: list[str] = []
+    for r in results:
+        if not r.passed:
+            lines.append(f"FAIL {r.where}: {r.name} ({r.kind})")
+            lines += [f"    {p}" for p in r.problems]
+    if cov is not None:
+        missing = cov.missing()
+        hb, nb, ho, no = cov.totals()
+        lines.append(f"coverage: branches {hb}/{nb} ({_pct(hb, nb)}), "
+                     f"outcomes {ho}/{no} ({_pct(ho, no)})")
+        for nid, miss in missing.items():
+            lines.append(f"    {nid}: not exercised: {', '.join(miss)}")
+    passed = sum(r.passed for r in results)
+    lines.append(f"{passed} passed, {len(results) - passed} failed")
+    return "\n".join(lines) + "\n"
+
+
+def _pct(a: int, b: int) -> str:
+    return "100%" if a == b else f"{Decimal(a * 100) / Decimal(b or 1):.1f}%"
