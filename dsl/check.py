@@ -130,7 +130,7 @@ class Checker:
 
     # ---- the tree ------------------------------------------------------------------------
     def check_tree(self) -> None:
-        seen: dict[str, ast.Node] = {}
+        seen: dict[str, list[tuple[ast.Node, tuple[str, ...]]]] = {}
         all_kinds = tuple(self.kinds)
         for area in self.rs.areas:
             if "." in area.id:
@@ -155,17 +155,23 @@ class Checker:
         return tuple(kinds)
 
     def check_node(self, node: ast.Node, parent: ast.Node | None, inherited: tuple[str, ...],
-                   method: str, seen: dict[str, ast.Node]) -> None:
-        if node.id in seen:
-            self.error(f"duplicate id {node.id} (first at {seen[node.id].span})", node.id_span)
-        seen[node.id] = node
+                   method: str, seen: dict[str, list[tuple[ast.Node, tuple[str, ...]]]]) -> None:
+        kinds = self.node_kinds(node, inherited)
+        # ids are unique among the criteria one kind is scored on: the departments' area 1
+        # and the districts' area 1 may stand side by side in one rule folder
+        for other, other_kinds in seen.get(node.id, []):
+            if set(other_kinds) & set(kinds) or not kinds:
+                shared = sorted(set(other_kinds) & set(kinds))
+                both = f" for {', '.join(shared)}" if shared else ""
+                self.error(f"duplicate id {node.id}{both} (first at {other.span})", node.id_span)
+                break
+        seen.setdefault(node.id, []).append((node, kinds))
         if parent is not None and node.id.rsplit(".", 1)[0] != parent.id:
             self.error(f"{node.id} cannot stand inside {parent.id}: its id should be "
                        f"{parent.id}.N", node.id_span)
         if node.id.count(".") > 2:
             self.error(f"{node.id} is nested too deep: areas hold criteria, criteria hold "
                        "sub-criteria", node.id_span)
-        kinds = self.node_kinds(node, inherited)
         if node.method is not None:
             method = node.method[0]
         if node.max is not None:

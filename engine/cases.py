@@ -132,7 +132,7 @@ class Coverage:
 
     def missing(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
-        for nid in sorted(set(self.branches) | set(self.outcomes), key=ast.id_key):
+        for nid in sorted(set(self.branches) | set(self.outcomes), key=_key_order):
             miss = [b for b in self.branches.get(nid, []) if b not in self.hit_branches[nid]]
             miss += [f"outcome: {o}" for o in self.outcomes.get(nid, [])
                      if o not in self.hit_outcomes[nid]]
@@ -156,19 +156,30 @@ def _outcome(n: NodeResult) -> str | None:
     return "full" if n.achieved >= n.max else "zero" if n.achieved <= 0 else "partial"
 
 
+def _key(span: ast.Span | None, node_id: str) -> str:
+    """Criteria are named by file and id: two kinds' trees in one folder may share ids."""
+    return f"{Path(span.path).name if span else '?'} {node_id}"
+
+
+def _key_order(key: str) -> tuple[str, tuple[int, ...]]:
+    file, _, node_id = key.rpartition(" ")
+    return file, ast.id_key(node_id)
+
+
 def coverage(ruleset: ast.RuleSet, results: list[CaseResult]) -> Coverage:
     nodes: dict[str, ast.Node] = {}
     for kind in ruleset.kinds:
         for area in scoped_tree(ruleset, kind.name):
             for s in area.walk():
-                nodes[s.node.id] = s.node
+                nodes[_key(s.node.span, s.node.id)] = s.node
     cov = Coverage(
         {nid: branches(n) for nid, n in nodes.items() if branches(n)},
         {nid: outcomes(n) for nid, n in nodes.items() if outcomes(n)},
         {nid: set() for nid in nodes}, {nid: set() for nid in nodes},
     )
     for r in results:
-        for nid, n in r.nodes.items():
+        for n in r.nodes.values():
+            nid = _key(n.span, n.id)
             cov.hit_branches.setdefault(nid, set()).update(n.hits)
             o = _outcome(n)
             if o is not None:
