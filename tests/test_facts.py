@@ -45,7 +45,11 @@ def test_schema_is_valid_json_schema_and_types_follow_declarations(rules_2022):
     report = facts["bao_cao_cchc"]["anyOf"][0]["items"]
     assert report["required"] == ["ten", "han", "ngay_gui"]
     assert report["properties"]["han"]["format"] == "date"
-    assert schema["properties"]["unit"]["properties"]["kind"] == {"enum": ["huyen"]}
+    assert schema["properties"]["unit"]["properties"]["kind"] == {
+        "enum": ["huyen", "so", "so_ngoai_vu", "vp_ubnd", "bql_kkt", "thanh_tra", "ban_dan_toc"]}
+    only_huyen = schema_for(rules_2022, "huyen")
+    assert only_huyen["properties"]["unit"]["properties"]["kind"] == {"enum": ["huyen"]}
+    assert "ty_le_ho_so_tren_he_thong" not in only_huyen["properties"]["facts"]["properties"]
 
 
 def test_schema_for_a_kind_holds_only_the_facts_its_criteria_read(mini):
