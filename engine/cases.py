@@ -14,6 +14,7 @@ outcomes (full, partial, zero, not applicable) no case exercised. A case file::
         expect:
           "1.2": 1.5                  # points; or "not applicable"; or "not scorable"
           "1.3": {points: 0, reasons: ["…exact reason…"]}
+          "3": not scored              # the kind's appendix has no such criterion or area
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from engine import vn
 from engine.evaluate import NodeResult, score
 from engine.facts import read_yaml, record_from_data
 
-NOT_APPLICABLE, NOT_SCORABLE = "not applicable", "not scorable"
+NOT_APPLICABLE, NOT_SCORABLE, NOT_SCORED = "not applicable", "not scorable", "not scored"
 
 
 @dataclass
@@ -60,14 +61,16 @@ def _points(v: Any) -> Decimal:
 
 
 def _check_node(node: NodeResult | None, crit: str, want: Any) -> list[str]:
+    if want == NOT_SCORED:  # the kind's appendix does not hold this criterion at all
+        return [] if node is None else [f"{crit}: expected the kind not to be scored on it"]
     if node is None:
         return [f"{crit}: expected {want!r}, but the unit's kind is not scored on {crit}"]
     got_state = (NOT_APPLICABLE if not node.applicable else
                  NOT_SCORABLE if not node.scorable else None)
     if isinstance(want, str):
         if want not in (NOT_APPLICABLE, NOT_SCORABLE):
-            return [f"{crit}: unknown expectation {want!r} (write points, '{NOT_APPLICABLE}' "
-                    f"or '{NOT_SCORABLE}')"]
+            return [f"{crit}: unknown expectation {want!r} (write points, '{NOT_APPLICABLE}', "
+                    f"'{NOT_SCORABLE}' or '{NOT_SCORED}')"]
         if got_state != want:
             shown = got_state or f"{vn.points(node.achieved)} điểm"  # type: ignore[arg-type]
             return [f"{crit}: expected {want}, got {shown}"
