@@ -137,3 +137,28 @@ def test_usage_errors_exit_2_without_traceback(root, args):
     r = cchc(*args, cwd=root)
     assert r.returncode == 2
     assert "Traceback" not in r.stderr and r.stderr.strip()
+
+
+def test_structure_json_for_a_special_unit(root):
+    r = cchc("structure", "rules/2022", "--kind", "vp_ubnd", "--json", cwd=root)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert (doc["decision"], doc["kind"], doc["max_total"]) == ("1726/QĐ-UBND", "vp_ubnd", 65)
+    assert doc["max_by_method"] == {"appraisal": 45, "survey": 20}
+    assert {"id", "title", "max", "criteria", "subcriteria"} <= set(doc["areas"][0])
+
+
+def test_rule_test_failure_shows_expected_and_got(root):
+    r = cchc("test", "rules/2022", "tests/fixtures/failing-cases", cwd=root)
+    assert r.returncode == 1
+    out = r.stdout
+    assert "FAIL tests/fixtures/failing-cases/wrong.yaml:5: 1.2: sai kỳ vọng (huyen)" in out
+    assert "1.2: expected 1,5 điểm, got 0,0" in out
+    assert "1.2: expected reasons ['Không có'], got ['Báo cáo công tác kiểm soát" in out
+    assert out.splitlines()[-1] == "1 passed, 1 failed"
+
+
+def test_rule_tests_pass_with_coverage_report(root):
+    r = cchc("test", "rules/2022", "tests/rules/2022", "--coverage", cwd=root)
+    assert r.returncode == 0, r.stdout
+    assert "coverage: branches" in r.stdout and r.stdout.rstrip().endswith(" 0 failed")
