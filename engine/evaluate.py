@@ -234,6 +234,10 @@ class Scorer:
         if s.children:
             res.children = [self.score_node(c) for c in s.children]
             live = [c for c in res.children if c.applicable]
+            if not live and all(c.scorable for c in res.children):
+                # nothing below applies: neither does the criterion (not "0 out of 0")
+                res.applicable, res.max, res.achieved = False, Decimal(0), Decimal(0)
+                return res
             res.max = sum((c.max for c in live), Decimal(0))
             if all(c.scorable for c in live):
                 res.achieved = sum((c.achieved for c in live), Decimal(0))  # type: ignore[misc]
