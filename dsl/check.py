@@ -15,9 +15,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from dsl import ast
-from dsl.errors import CchcError, Diagnostic, RuleCheckError, UsageError, suggest
-from dsl.parse import parse_folder
+from dsl.errors import Diagnostic, RuleCheckError, UsageError, suggest
 from dsl.intervals import Interval, describe, domain_for, interval_of, subtract
+from dsl.parse import parse_folder
 from dsl.tree import deduction_reach
 
 NUMERIC = ("number", "count")
@@ -351,7 +351,7 @@ class Checker:
                 self.error(f"this level awards {level.points}, more than the max {least}",
                            level.span)
             if level.points < least and level.because is None:
-                self.error(f"a level below the max needs a reason: add because \"…\"",
+                self.error("a level below the max needs a reason: add because \"…\"",
                            level.span)
             if level.because is not None:
                 self.check_template(level.because, {}, value=True)

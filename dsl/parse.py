@@ -154,7 +154,7 @@ class _ToAst(Transformer):
     def because(self, meta, c):
         return ast.Template(_unquote(c[0]), _span(self.path, c[0]))
 
-    def _bound(kind, n):  # noqa: N805 - a factory used in the class body
+    def _bound(kind, n):
         @v_args(meta=True)
         def build(self, meta, c):
             low = c[0] if n >= 1 else None
@@ -309,7 +309,7 @@ class _ToAst(Transformer):
         return ast.KindDecl(c[0].value, _unquote(c[1]), Decimal(c[2].value), tuple(c[3:]),
                             self._s(meta))
 
-    def _field(name, convert):  # noqa: N805 - a factory used in the class body
+    def _field(name, convert):
         @v_args(meta=True)
         def build(self, meta, c):
             return (name, convert(self, c), self._s(meta))
