@@ -253,8 +253,9 @@ class Checker:
         for area in self.rs.areas:
             walk(area, tuple(self.kinds), "appraisal")
         want = {p.method: p.points for p in kind.parts}
-        if any(totals.get(m, Decimal(0)) != want.get(m, Decimal(0)) for m in set(totals) | set(want)):
-            got = " + ".join(f"{m} {totals.get(m, 0)}" for m in ast.METHODS if m in totals or m in want)
+        methods = [m for m in ast.METHODS if m in totals or m in want]
+        if any(totals.get(m, Decimal(0)) != want.get(m, Decimal(0)) for m in methods):
+            got = " + ".join(f"{m} {totals.get(m, 0)}" for m in methods)
             said = " + ".join(f"{p.method} {p.points}" for p in kind.parts)
             self.error(f"the criteria for '{kind.name}' add up to {got}, but its scale says "
                        f"{kind.total} = {said}", kind.span)

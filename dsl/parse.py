@@ -262,7 +262,8 @@ class _ToAst(Transformer):
                 children.append(item)
             elif isinstance(item, tuple):
                 if item[0] in props:
-                    raise _BadLiteral(f"'{item[0].replace('_', ' ')}' is given twice", self._s(meta))
+                    what = item[0].replace("_", " ")
+                    raise _BadLiteral(f"'{what}' is given twice", self._s(meta))
                 props[item[0]] = item[1]
             else:
                 rules.append(item)

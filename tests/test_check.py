@@ -55,7 +55,8 @@ def test_rendered_error_has_source_line_and_caret(tmp_path: Path):
     shown = info.value.format_message(getattr(info.value, "texts", None)).splitlines()
     path = str(folder / "r.cchc")
     assert shown[0] == f"{path}:13:30: error: unknown fact 'report' (did you mean 'reports'?)"
-    assert shown[1] == ("   13 |     deduct 0.5 for each r in report where r.sent > r.due at most 3 "
+    assert shown[1] == ("   13 |     deduct 0.5 for each r in report where r.sent > r.due "
+                        "at most 3 "
                         "because \"Báo cáo {r.name}\"")
     assert shown[2] == "      |                              ^^^^^^"
 

@@ -14,7 +14,8 @@ import yaml
 from engine.evaluate import score
 from engine.facts import load_record
 
-GOLDEN = yaml.safe_load((Path(__file__).parent / "golden" / "muong-te-2022.yaml").read_text("utf-8"))
+GOLDEN_FILE = Path(__file__).parent / "golden" / "muong-te-2022.yaml"
+GOLDEN = yaml.safe_load(GOLDEN_FILE.read_text("utf-8"))
 
 
 def dec(x) -> Decimal:
