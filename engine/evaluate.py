@@ -229,7 +229,7 @@ class Scorer:
                              f"{'có' if applies else 'không'}")
             res.hits.append("applies" if applies else "does not apply")
             if not applies:
-                res.applicable, res.max, res.achieved = False, Decimal(0), Decimal(0)
+                _not_applicable(s, res)
                 return res
         if s.children:
             res.children = [self.score_node(c) for c in s.children]
@@ -352,6 +352,17 @@ class Scorer:
             if d.condition is None or evaluate(d.condition, env, scope):
                 out.append((scope, Decimal(1)))
         return out
+
+
+def _not_applicable(s: Scoped, res: NodeResult) -> None:
+    """Mark a node, and everything below it, as not applicable: no points, out of the max."""
+    res.applicable, res.max, res.achieved = False, Decimal(0), Decimal(0)
+    for c in s.children:
+        child = NodeResult(c.node.id, c.node.title, c.depth, c.method, Decimal(0), c.max, False,
+                           Decimal(0), source=c.node.source, guidance=c.node.guidance,
+                           span=c.node.span)
+        _not_applicable(c, child)
+        res.children.append(child)
 
 
 def _in_bound(v: Any, b: ast.Bound) -> bool:
