@@ -10,7 +10,6 @@ award more than its max or (without a floor) less than 0, and that every level c
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,9 +18,8 @@ from dsl.errors import Diagnostic, RuleCheckError, UsageError, suggest
 from dsl.intervals import Interval, describe, domain_for, interval_of, subtract
 from dsl.parse import parse_folder
 from dsl.tree import deduction_reach
+from dsl.typecheck import NUMERIC, ExprChecker, family, type_name
 
-NUMERIC = ("number", "count")
-HOLE = re.compile(r"\{([^{}]*)\}")
 DECISION_REQUIRED = ("date", "issuer", "title", "effective")
 
 
@@ -46,19 +44,7 @@ def check(ruleset: ast.RuleSet) -> list[Diagnostic]:
     return sorted(Checker(ruleset).run(), key=Diagnostic.sort_key)
 
 
-def type_name(t: object) -> str:
-    """How a type reads in a message."""
-    if isinstance(t, tuple):
-        return "a list" if t[0] == "list" else "a record"
-    return {"number": "a number", "count": "a number", "percent": "a percentage",
-            "yesno": "a yes/no", "date": "a date", "text": "a text"}.get(str(t), str(t))
-
-
-def family(t: object) -> object:
-    return "number" if t in NUMERIC else t
-
-
-class Checker:
+class Checker(ExprChecker):
     def __init__(self, ruleset: ast.RuleSet):
         self.rs = ruleset
         self.facts = ruleset.facts
@@ -376,117 +362,3 @@ class Checker:
             if gaps:
                 self.error(f"no level covers values {describe(gaps[0], t)}; add a level or "
                            "'else: 0 because \"…\"'", r.span)
-
-    # ---- names, types, templates ---------------------------------------------------------
-    def list_fact(self, name: str, span: ast.Span) -> ast.FactDecl | None:
-        decl = self.facts.get(name)
-        if decl is None:
-            self.error(f"unknown fact '{name}'{suggest(name, self.facts)}", span)
-            return None
-        if decl.type != "list":
-            self.error(f"'{name}' is {type_name(decl.type)}, not a list", span)
-            return None
-        return decl
-
-    def expect(self, expr: ast.Expr, scope: dict[str, object], types: tuple[str, ...],
-               message: str) -> None:
-        t = self.infer(expr, scope)
-        if t is not None and t not in types:
-            self.error(f"{message}, not {type_name(t)}", expr.span)
-
-    def infer(self, e: ast.Expr, scope: dict[str, object]) -> object | None:
-        """The type of an expression, or None after reporting why it has none."""
-        if isinstance(e, ast.Literal):
-            return e.type
-        if isinstance(e, ast.Name):
-            if e.name in scope:
-                self.error(f"'{e.name}' is a record; name one of its fields, e.g. "
-                           f"{e.name}.field", e.span)
-                return None
-            decl = self.facts.get(e.name)
-            if decl is None:
-                self.error(f"unknown fact '{e.name}'{suggest(e.name, [*self.facts, *scope])}",
-                           e.span)
-                return None
-            return ("list", decl) if decl.type == "list" else decl.type
-        if isinstance(e, ast.Field):
-            rec = scope.get(e.record)
-            if rec is not None and rec[0] == "unknown":  # type: ignore[index]
-                return None  # its list is unknown, and that was reported
-            if rec is None:
-                self.error(f"unknown name '{e.record}'{suggest(e.record, scope)}; fields are "
-                           "read from the record of 'for each' or 'count'", e.span)
-                return None
-            decl = rec[1]  # type: ignore[index]
-            for f in decl.fields:
-                if f.name == e.name:
-                    return f.type
-            self.error(f"'{decl.name}' has no field '{e.name}'"
-                       f"{suggest(e.name, [f.name for f in decl.fields])}", e.span)
-            return None
-        if isinstance(e, ast.Count):
-            decl = self.list_fact(e.list, e.span)
-            if e.where is not None:
-                inner = dict(scope)
-                inner[e.var] = ("record", decl) if decl is not None else ("unknown", None)
-                self.expect(e.where, inner, ("yesno",), "'where' needs a yes/no")
-            return "count"
-        if isinstance(e, ast.Not):
-            self.expect(e.operand, scope, ("yesno",), "'not' needs a yes/no")
-            return "yesno"
-        return self.infer_binop(e, scope)
-
-    def infer_binop(self, e: ast.BinOp, scope: dict[str, object]) -> object | None:
-        if e.op in ("and", "or"):
-            self.expect(e.left, scope, ("yesno",), f"'{e.op}' needs a yes/no")
-            self.expect(e.right, scope, ("yesno",), f"'{e.op}' needs a yes/no")
-            return "yesno"
-        lt, rt = self.infer(e.left, scope), self.infer(e.right, scope)
-        if lt is None or rt is None:
-            return None
-        lf, rf = family(lt), family(rt)
-        if e.op in ("<", "<=", ">", ">=", "=", "!="):
-            if lf != rf or isinstance(lf, tuple):
-                hint = " (write a percentage as 80%)" if {lf, rf} == {"number", "percent"} else ""
-                self.error(f"cannot compare {type_name(lt)} with {type_name(rt)}{hint}", e.span)
-                return None
-            if lf in ("yesno", "text") and e.op not in ("=", "!="):
-                self.error(f"{type_name(lt)} can only be compared with = or !=", e.span)
-                return None
-            return "yesno"
-        ok = {("number", "number"), ("percent", "percent"), ("percent", "number"),
-              ("number", "percent")}
-        if (lf, rf) not in ok:
-            self.error(f"cannot use '{e.op}' on {type_name(lt)} and {type_name(rt)}", e.span)
-            return None
-        if e.op == "/":
-            return "number" if (lf, rf) == ("number", "percent") else "percent"
-        if e.op == "*":
-            return "percent" if "percent" in (lf, rf) else "number"
-        if lf != rf:
-            self.error(f"cannot use '{e.op}' on {type_name(lt)} and {type_name(rt)}", e.span)
-            return None
-        return lf
-
-    def check_template(self, t: ast.Template, scope: dict[str, object], value: bool) -> None:
-        for m in HOLE.finditer(t.text):
-            hole = m.group(1).strip()
-            col = t.span.column + 1 + m.start()
-            span = ast.Span(t.span.path, t.span.line, col, t.span.line, col + len(m.group(0)))
-            if hole == "value" and value:
-                continue
-            if "." in hole:
-                rec, _, name = hole.partition(".")
-                if rec not in scope:
-                    self.error(f"unknown name '{rec}' in the reason{suggest(rec, scope)}", span)
-                    continue
-                if scope[rec][0] == "unknown":  # type: ignore[index]
-                    continue
-                fields = [f.name for f in scope[rec][1].fields]  # type: ignore[index]
-                if name not in fields:
-                    self.error(f"'{rec}' has no field '{name}'{suggest(name, fields)}", span)
-            elif hole not in self.facts:
-                names = [*self.facts, *(["value"] if value else [])]
-                self.error(f"unknown fact '{hole}' in the reason{suggest(hole, names)}", span)
-            elif self.facts[hole].type == "list":
-                self.error(f"'{hole}' is a list; a reason can show one value", span)
