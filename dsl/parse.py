@@ -99,7 +99,7 @@ class _ToAst(Transformer):
         try:
             return dt.date.fromisoformat(token.value)
         except ValueError:
-            raise _BadLiteral(f"'{token.value}' is not a date", _span(self.path, token)) from None
+            raise _ParseProblem(f"'{token.value}' is not a date", _span(self.path, token)) from None
 
     @v_args(meta=True)
     def date(self, meta, c):
@@ -263,7 +263,7 @@ class _ToAst(Transformer):
             elif isinstance(item, tuple):
                 if item[0] in props:
                     what = item[0].replace("_", " ")
-                    raise _BadLiteral(f"'{what}' is given twice", self._s(meta))
+                    raise _ParseProblem(f"'{what}' is given twice", self._s(meta))
                 props[item[0]] = item[1]
             else:
                 rules.append(item)
@@ -337,7 +337,7 @@ class _ToAst(Transformer):
         return ast.RuleFile(self.path, decisions, kinds, facts, areas)
 
 
-class _BadLiteral(Exception):
+class _ParseProblem(Exception):
     def __init__(self, message: str, span: ast.Span):
         super().__init__(message)
         self.message, self.span = message, span
@@ -414,7 +414,7 @@ def parse_text(text: str, path: str = "<text>") -> ast.RuleFile:
         return _ToAst(path).transform(tree)
     except Exception as err:  # lark wraps errors raised inside the transformer
         inner = getattr(err, "orig_exc", err)
-        if isinstance(inner, _BadLiteral):
+        if isinstance(inner, _ParseProblem):
             raise RuleSyntaxError([Diagnostic(inner.message, inner.span)]) from None
         raise
 
