@@ -12,17 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Union
 
-KINDS: dict[str, str] = {
-    "so": "Sở, ban, ngành tỉnh",
-    "huyen": "UBND huyện, thành phố",
-    "thanh_tra": "Thanh tra tỉnh",
-    "ban_dan_toc": "Ban Dân tộc tỉnh",
-    "vp_ubnd": "Văn phòng UBND tỉnh",
-    "so_ngoai_vu": "Sở Ngoại vụ",
-    "bql_kkt": "Ban Quản lý Khu kinh tế tỉnh",
-}
-"""The unit kinds this project knows, with their Vietnamese names."""
-
 METHODS = ("appraisal", "survey")
 SCALAR_TYPES = ("number", "count", "percent", "yesno", "date", "text")
 
@@ -171,16 +160,36 @@ class MaxSpec:
     span: Span
 
     def for_kind(self, kind: str) -> Decimal:
-        for name, value, _ in self.by_kind:
+        for name, value, _x in self.by_kind:
             if name == kind:
                 return value
         return self.default
 
 
 @dataclass(frozen=True)
+class Citation:
+    """A place in a declared document: its id and, optionally, the section or page."""
+
+    document: str
+    at: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
 class Source:
     kind: str  # published, reconstructed
     note: str | None
+    span: Span
+    cites: tuple[Citation, ...] = ()
+
+
+@dataclass(frozen=True)
+class OnZero:
+    """What a criterion gives when a denominator is 0: ``when x = 0: not applicable``."""
+
+    denominator: Expr
+    outcome: str  # not applicable, full, not scorable
+    because: Template | None
     span: Span
 
 
@@ -201,15 +210,27 @@ class Node:
     rules: tuple[Rule, ...]
     span: Span
     id_span: Span
+    applies_except: bool = False  # applies to every kind except those of applies_to
+    on_zero: tuple[OnZero, ...] = ()
 
 
 # ---- declarations -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Range:
+    """The values a fact may take, as declared: ``at least 1``, ``from 0% to 200%``."""
+
+    low: Literal | None
+    high: Literal | None
+    span: Span
+
+
 @dataclass(frozen=True)
 class FieldDecl:
     name: str
     type: str
     label: str
     span: Span
+    range: Range | None = None
 
 
 @dataclass(frozen=True)
@@ -219,6 +240,74 @@ class FactDecl:
     label: str
     default: Literal | None
     fields: tuple[FieldDecl, ...]
+    span: Span
+    range: Range | None = None
+
+
+@dataclass(frozen=True)
+class FactCheck:
+    """A relation every record must satisfy: ``check done <= total because "…"``."""
+
+    condition: Expr
+    because: Template
+    span: Span
+
+
+@dataclass(frozen=True)
+class DocumentDecl:
+    """A document the rules rely on, declared once and cited by its id."""
+
+    name: str
+    kind: str  # Quyết định, Báo cáo, …
+    fields: tuple[tuple[str, object, Span], ...]
+    span: Span
+
+    def get(self, name: str) -> object | None:
+        return next((v for k, v, _x in self.fields if k == name), None)
+
+
+@dataclass(frozen=True)
+class RankKey:
+    key: str  # index, total
+    descending: bool
+    span: Span
+
+
+@dataclass(frozen=True)
+class GroupDecl:
+    """Kinds of unit ranked together (or scored but not ranked)."""
+
+    name: str
+    label: str
+    kinds: tuple[tuple[str, Span], ...]
+    rank: RankKey | None
+    ties: RankKey | str | None  # "share", or a second key
+    ranked: bool
+    span: Span
+    items: tuple[tuple[str, Span], ...] = ()  # which clauses were written, for the checker
+
+
+@dataclass(frozen=True)
+class Band:
+    label: str
+    bound: Bound
+    span: Span
+
+
+@dataclass(frozen=True)
+class BandsDecl:
+    label: str
+    bands: tuple[Band, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class ColumnDecl:
+    """A column of the published result tables: the areas whose points it sums."""
+
+    name: str
+    label: str
+    areas: tuple[tuple[str, Span], ...]
     span: Span
 
 
@@ -245,7 +334,7 @@ class Decision:
     span: Span
 
     def get(self, name: str) -> object | None:
-        for key, value, _ in self.fields:
+        for key, value, _x in self.fields:
             if key == name:
                 return value
         return None
@@ -258,6 +347,11 @@ class RuleFile:
     kinds: tuple[KindDecl, ...]
     facts: tuple[FactDecl, ...]
     areas: tuple[Node, ...]
+    documents: tuple[DocumentDecl, ...] = ()
+    groups: tuple[GroupDecl, ...] = ()
+    bands: tuple[BandsDecl, ...] = ()
+    columns: tuple[ColumnDecl, ...] = ()
+    checks: tuple[FactCheck, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -282,6 +376,37 @@ class RuleSet:
     @property
     def facts(self) -> dict[str, FactDecl]:
         return {d.name: d for f in self.files for d in f.facts}
+
+    @property
+    def documents(self) -> dict[str, DocumentDecl]:
+        return {d.name: d for f in self.files for d in f.documents}
+
+    @property
+    def groups(self) -> tuple[GroupDecl, ...]:
+        return tuple(g for f in self.files for g in f.groups)
+
+    @property
+    def bands(self) -> BandsDecl | None:
+        return next((b for f in self.files for b in f.bands), None)
+
+    @property
+    def columns(self) -> tuple[ColumnDecl, ...]:
+        return tuple(c for f in self.files for c in f.columns)
+
+    @property
+    def checks(self) -> tuple[FactCheck, ...]:
+        return tuple(c for f in self.files for c in f.checks)
+
+    def kind(self, name: str) -> KindDecl | None:
+        return next((k for k in self.kinds if k.name == name), None)
+
+    def group_of(self, kind: str) -> GroupDecl | None:
+        return next((g for g in self.groups if any(k == kind for k, _s in g.kinds)), None)
+
+    def years(self) -> tuple[int, int | None] | None:
+        """The years the decision scores: (first, last), last None when open-ended."""
+        d = self.decision
+        return d.get("years") if d is not None else None  # type: ignore[return-value]
 
     @property
     def areas(self) -> tuple[Node, ...]:

@@ -14,13 +14,16 @@ from decimal import Decimal
 from pathlib import Path
 
 from dsl import ast
+from dsl.declarations import DeclarationChecker
 from dsl.errors import Diagnostic, RuleCheckError, UsageError, suggest
+from dsl.guards import unguarded
+from dsl.i18n import _
 from dsl.intervals import Interval, describe, domain_for, interval_of, subtract
 from dsl.parse import parse_folder
 from dsl.tree import deduction_reach
-from dsl.typecheck import NUMERIC, ExprChecker, family, type_name
+from dsl.typecheck import NUMERIC, family, type_name
 
-DECISION_REQUIRED = ("date", "issuer", "title", "effective")
+DECISION_REQUIRED = ("date", "issuer", "title", "effective")  # and "years", checked apart
 
 
 def load_ruleset(folder: str | Path) -> ast.RuleSet:
@@ -39,16 +42,25 @@ def load_ruleset(folder: str | Path) -> ast.RuleSet:
     return ruleset
 
 
+def _expr_text(e: ast.Expr, rs: ast.RuleSet) -> str:
+    """An expression as its author wrote it, for a message."""
+    text = rs.texts.get(e.span.path, "")
+    lines = text.splitlines()
+    if e.span.line == e.span.end_line and 1 <= e.span.line <= len(lines):
+        return lines[e.span.line - 1][e.span.column - 1:e.span.end_column - 1]
+    return "…"
+
+
 def check(ruleset: ast.RuleSet) -> list[Diagnostic]:
     """Return every problem of a parsed rule set, sorted by place."""
     return sorted(Checker(ruleset).run(), key=Diagnostic.sort_key)
 
 
-class Checker(ExprChecker):
+class Checker(DeclarationChecker):
     def __init__(self, ruleset: ast.RuleSet):
         self.rs = ruleset
         self.facts = ruleset.facts
-        self.kinds = {k.name: k for k in ruleset.kinds if k.name in ast.KINDS}
+        self.kinds = {k.name: k for k in ruleset.kinds}
         self.diags: list[Diagnostic] = []
 
     def error(self, message: str, span: ast.Span | None) -> None:
@@ -57,7 +69,12 @@ class Checker(ExprChecker):
     def run(self) -> list[Diagnostic]:
         self.check_decision()
         self.check_kinds()
+        self.check_documents()
         self.check_facts()
+        self.check_ranges()
+        self.check_groups()
+        self.check_bands()
+        self.check_columns()
         self.check_tree()
         return self.diags
 
@@ -71,21 +88,20 @@ class Checker(ExprChecker):
             self.error("a second 'decision' block; a rule folder encodes one decision", extra.span)
         d = decisions[0]
         seen: set[str] = set()
-        for name, _, span in d.fields:
+        for name, _x, span in d.fields:
             if name in seen and name != "round":
                 self.error(f"'{name}' is given twice", span)
             seen.add(name)
         for name in DECISION_REQUIRED:
             if name not in seen:
                 self.error(f"the decision has no '{name}'", d.span)
+        self.check_years(d)
 
     def check_kinds(self) -> None:
         if not self.kinds:
             self.error("no 'kind' declared: say which kinds of unit these rules score", None)
         seen: set[str] = set()
         for k in self.rs.kinds:
-            if k.name not in ast.KINDS:
-                self.error(f"unknown kind of unit '{k.name}'{suggest(k.name, ast.KINDS)}", k.span)
             if k.name in seen:
                 self.error(f"kind '{k.name}' is declared twice", k.span)
             seen.add(k.name)
@@ -121,7 +137,7 @@ class Checker(ExprChecker):
         for area in self.rs.areas:
             if "." in area.id:
                 self.error(f"an area's id is one number, not '{area.id}'", area.id_span)
-            self.check_node(area, None, all_kinds, "appraisal", seen)
+            self.check_node(area, None, all_kinds, "appraisal", seen, ())
         for kind in self.kinds.values():
             self.check_scale(kind)
 
@@ -138,11 +154,24 @@ class Checker(ExprChecker):
                            span)
             else:
                 kinds.append(name)
+        if node.applies_except:
+            return tuple(k for k in inherited if k not in kinds)
         return tuple(kinds)
 
     def check_node(self, node: ast.Node, parent: ast.Node | None, inherited: tuple[str, ...],
-                   method: str, seen: dict[str, list[tuple[ast.Node, tuple[str, ...]]]]) -> None:
+                   method: str, seen: dict[str, list[tuple[ast.Node, tuple[str, ...]]]],
+                   outer: tuple[ast.Expr, ...]) -> None:
         kinds = self.node_kinds(node, inherited)
+        if node.source is not None:
+            for cite in node.source.cites:
+                self.check_citation(cite)
+        for z in node.on_zero:
+            self.expect(z.denominator, {}, NUMERIC, _("'when' needs a number that can be 0"))
+            if z.because is not None:
+                self.check_template(z.because, {}, value=False)
+            if node.children:
+                self.error(_("{id} has sub-criteria: put 'when' in the sub-criterion that "
+                             "divides").format(id=node.id), z.span)
         # ids are unique among the criteria one kind is scored on: the departments' area 1
         # and the districts' area 1 may stand side by side in one rule folder
         for other, other_kinds in seen.get(node.id, []):
@@ -161,7 +190,7 @@ class Checker(ExprChecker):
         if node.method is not None:
             method = node.method[0]
         if node.max is not None:
-            for name, _, span in node.max.by_kind:
+            for name, _x, span in node.max.by_kind:
                 if name not in kinds:
                     self.error(f"a max for kind '{name}', which {node.id} does not score"
                                f"{suggest(name, kinds)}", span)
@@ -171,8 +200,15 @@ class Checker(ExprChecker):
         if node.source is None and node.level == "criterion":
             self.error(f"{node.id} has no 'source': say 'published' or 'reconstructed'",
                        node.id_span)
+        inner = (*outer, node.applies_if) if node.applies_if is not None else outer
         for child in node.children:
-            self.check_node(child, node, kinds, method, seen)
+            self.check_node(child, node, kinds, method, seen, inner)
+        if not node.children:
+            for div in unguarded(node, outer, self.facts):
+                self.error(_("the denominator of this ratio can be 0, and the rule does not say "
+                             "what 0 means; add to {id}: when {den} = 0: not applicable "
+                             "(or full, or not scorable), or 'applies if {den} > 0'").format(
+                                 id=node.id, den=_expr_text(div.right, self.rs)), div.span)
         if node.children:
             for rule in node.rules:
                 self.error(f"{node.id} has sub-criteria and is scored as their sum; move this "
@@ -188,7 +224,7 @@ class Checker(ExprChecker):
         some of them (a special unit), the max is theirs unless the node names that kind."""
         if node.max is None:
             return
-        overridden = {name for name, _, _ in node.max.by_kind}
+        overridden = {name for name, _x, _x in node.max.by_kind}
         for kind in kinds:
             if kind not in overridden and not self.whole(node, kind, kinds):
                 continue
@@ -213,14 +249,17 @@ class Checker(ExprChecker):
                 continue
             declared = c.max is not None and (
                 not c.children or self.whole(c, kind, inherited)
-                or kind in {name for name, _, _ in c.max.by_kind})
+                or kind in {name for name, _x, _x in c.max.by_kind})
             total += c.max.for_kind(kind) if declared else self.real_max(c, kind, inherited)
         return total
 
     def kinds_of(self, node: ast.Node, inherited: tuple[str, ...]) -> tuple[str, ...]:
-        if node.applies_to is None or any(k not in self.kinds for k, _ in node.applies_to):
+        if node.applies_to is None or any(k not in self.kinds for k, _s in node.applies_to):
             return inherited  # unknown kinds are reported once, by node_kinds
-        return tuple(k for k, _ in node.applies_to if k in inherited)
+        named = {k for k, _s in node.applies_to}
+        if node.applies_except:
+            return tuple(k for k in inherited if k not in named)
+        return tuple(k for k in inherited if k in named)
 
     def check_scale(self, kind: ast.KindDecl) -> None:
         totals: dict[str, Decimal] = {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
@@ -20,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from dsl import ast
 from dsl.errors import Diagnostic, RuleSyntaxError
+from dsl.i18n import _
 
 # Readable names for terminals, since they appear in "expected one of".
 TERMINAL_NAMES = {
@@ -228,6 +230,29 @@ class _ToAst(Transformer):
     def applies_to(self, c):
         return ("applies_to", tuple((t.value, _span(self.path, t)) for t in c))
 
+    def applies_except(self, c):
+        return ("applies_except", tuple((t.value, _span(self.path, t)) for t in c))
+
+    def zero_not_applicable(self, c):
+        return "not applicable"
+
+    def zero_full(self, c):
+        return "full"
+
+    def zero_not_scorable(self, c):
+        return "not scorable"
+
+    @v_args(meta=True)
+    def on_zero(self, meta, c):
+        cond = c[0]
+        if not (isinstance(cond, ast.BinOp) and cond.op == "="
+                and isinstance(cond.right, ast.Literal) and cond.right.type == "number"
+                and cond.right.value == 0):
+            raise _ParseProblem(_("'when' names a denominator and 0, e.g. "
+                                  "when so_nhiem_vu = 0: not applicable"), cond.span)
+        because = c[2] if len(c) > 2 else None
+        return ("on_zero", ast.OnZero(cond.left, c[1], because, self._s(meta)))
+
     def applies_if(self, c):
         return ("applies_if", c[0])
 
@@ -235,9 +260,19 @@ class _ToAst(Transformer):
         return ("guidance", " ".join(_unquote(t).strip() for t in c))
 
     @v_args(meta=True)
+    def citation(self, meta, c):
+        at = _unquote(c[1]) if len(c) > 1 else None
+        return ast.Citation(c[0].value, at, self._s(meta))
+
+    def cites(self, c):
+        return tuple(c)
+
+    @v_args(meta=True)
     def source(self, meta, c):
-        note = _unquote(c[1]) if len(c) > 1 else None
-        return ("source", ast.Source(c[0].value, note, self._s(meta)))
+        cites = c[-1] if c and isinstance(c[-1], tuple) else ()
+        rest = [x for x in c if not isinstance(x, tuple)]
+        note = _unquote(rest[1]) if len(rest) > 1 else None
+        return ("source", ast.Source(rest[0].value, note, self._s(meta), cites))
 
     def kind_max(self, c):
         return (c[0].value, Decimal(c[1].value), _span(self.path, c[0]))
@@ -256,11 +291,16 @@ class _ToAst(Transformer):
         if rest and isinstance(rest[0], ast.MaxSpec):
             max_spec, rest = rest[0], rest[1:]
         props: dict[str, object] = {}
-        children, rules = [], []
+        children, rules, zeros = [], [], []
         for item in rest:
             if isinstance(item, ast.Node):
                 children.append(item)
+            elif isinstance(item, tuple) and item[0] == "on_zero":
+                zeros.append(item[1])
             elif isinstance(item, tuple):
+                if item[0] == "applies_except":
+                    item = ("applies_to", item[1])
+                    props["applies_except"] = True
                 if item[0] in props:
                     what = item[0].replace("_", " ")
                     raise _ParseProblem(f"'{what}' is given twice", self._s(meta))
@@ -271,6 +311,7 @@ class _ToAst(Transformer):
             level, node_id, title, max_spec, props.get("method"), props.get("applies_to"),
             props.get("applies_if"), props.get("guidance"), props.get("source"),
             tuple(children), tuple(rules), self._s(meta), _span(self.path, c[0]),
+            bool(props.get("applies_except")), tuple(zeros),
         )
 
     @v_args(meta=True)
@@ -283,23 +324,115 @@ class _ToAst(Transformer):
 
     # declarations
     @v_args(meta=True)
+    def range_at_least(self, meta, c):
+        return ast.Range(c[0], None, self._s(meta))
+
+    @v_args(meta=True)
+    def range_at_most(self, meta, c):
+        return ast.Range(None, c[0], self._s(meta))
+
+    @v_args(meta=True)
+    def range_from_to(self, meta, c):
+        return ast.Range(c[0], c[1], self._s(meta))
+
+    @v_args(meta=True)
     def field_decl(self, meta, c):
-        return ast.FieldDecl(c[0].value, c[1].value, _unquote(c[2]), self._s(meta))
+        rng = c[3] if len(c) > 3 else None
+        return ast.FieldDecl(c[0].value, c[1].value, _unquote(c[2]), self._s(meta), rng)
 
     def default(self, c):
-        return c[0]
+        return ("default", c[0])
 
     @v_args(meta=True)
     def fact_scalar(self, meta, c):
-        default = c[3] if len(c) > 3 else None
-        return ast.FactDecl(c[0].value, c[1].value, _unquote(c[2]), default, (), self._s(meta))
+        extra = c[3:]
+        rng = next((x for x in extra if isinstance(x, ast.Range)), None)
+        default = next((x[1] for x in extra if isinstance(x, tuple)), None)
+        return ast.FactDecl(c[0].value, c[1].value, _unquote(c[2]), default, (), self._s(meta),
+                            rng)
 
     @v_args(meta=True)
     def fact_list(self, meta, c):
         return ast.FactDecl(c[0].value, "list", _unquote(c[1]), None, tuple(c[2:]), self._s(meta))
 
+    @v_args(meta=True)
+    def fact_check(self, meta, c):
+        return ast.FactCheck(c[0], c[1], self._s(meta))
+
     def facts(self, c):
         return ("facts", tuple(c))
+
+    # documents, groups, bands, columns
+    def _doc_field(name, convert):
+        @v_args(meta=True)
+        def build(self, meta, c):
+            return (name, convert(self, c), self._s(meta))
+
+        return build
+
+    doc_number = _doc_field("number", lambda self, c: _unquote(c[0]))
+    doc_date = _doc_field("date", lambda self, c: self._date_value(c[0]))
+    doc_issuer = _doc_field("issuer", lambda self, c: _unquote(c[0]))
+    doc_title = _doc_field("title", lambda self, c: _unquote(c[0]))
+    doc_note = _doc_field("note", lambda self, c: _unquote(c[0]))
+
+    @v_args(meta=True)
+    def document(self, meta, c):
+        return ast.DocumentDecl(c[0].value, _unquote(c[1]), tuple(c[2:]), self._s(meta))
+
+    @v_args(meta=True)
+    def key_descending(self, meta, c):
+        return ast.RankKey(c[0].value, True, self._s(meta))
+
+    @v_args(meta=True)
+    def key_ascending(self, meta, c):
+        return ast.RankKey(c[0].value, False, self._s(meta))
+
+    @v_args(meta=True)
+    def group_kinds(self, meta, c):
+        return ("kinds", tuple((t.value, _span(self.path, t)) for t in c), self._s(meta))
+
+    @v_args(meta=True)
+    def group_rank(self, meta, c):
+        return ("rank", c[0], self._s(meta))
+
+    @v_args(meta=True)
+    def group_ties_share(self, meta, c):
+        return ("ties", "share", self._s(meta))
+
+    @v_args(meta=True)
+    def group_ties_by(self, meta, c):
+        return ("ties", c[0], self._s(meta))
+
+    @v_args(meta=True)
+    def group_not_ranked(self, meta, c):
+        return ("not ranked", True, self._s(meta))
+
+    @v_args(meta=True)
+    def group(self, meta, c):
+        items = c[2:]
+        got: dict[str, object] = {}
+        for name, value, span in items:
+            if name in got:
+                raise _ParseProblem(_("'{what}' is given twice").format(what=name), span)
+            got[name] = value
+        return ast.GroupDecl(
+            c[0].value, _unquote(c[1]), got.get("kinds", ()), got.get("rank"),  # type: ignore[arg-type]
+            got.get("ties"), "not ranked" not in got, self._s(meta),  # type: ignore[arg-type]
+            tuple((name, span) for name, _v, span in items))
+
+    @v_args(meta=True)
+    def band(self, meta, c):
+        return ast.Band(_unquote(c[0]), c[1], self._s(meta))
+
+    @v_args(meta=True)
+    def bands(self, meta, c):
+        return ast.BandsDecl(_unquote(c[0]), tuple(c[1:]), self._s(meta))
+
+    @v_args(meta=True)
+    def column(self, meta, c):
+        return ast.ColumnDecl(c[0].value, _unquote(c[1]),
+                              tuple((t.value, _span(self.path, t)) for t in c[2:]), self._s(meta))
 
     @v_args(meta=True)
     def scale_part(self, meta, c):
@@ -324,17 +457,35 @@ class _ToAst(Transformer):
     field_replaces = _field("replaces", lambda self, c: _unquote(c[0]))
     field_note = _field("note", lambda self, c: _unquote(c[0]))
     field_round = _field("round", lambda self, c: (c[0].value, Decimal(c[1].value)))
+    field_years = _field("years", lambda self, c: self._years(c[0], c[1] if len(c) > 1 else c[0]))
+    field_years_from = _field("years", lambda self, c: self._years(c[0], None))
+
+    def _years(self, first: Token, last: Token | None) -> tuple[int, int | None]:
+        out = []
+        for t in (first, last):
+            if t is None:
+                out.append(None)
+                continue
+            if not re.fullmatch(r"\d{4}", t.value):
+                raise _ParseProblem(_("a year is written with four digits, e.g. 2022"),
+                                    _span(self.path, t))
+            out.append(int(t.value))
+        return out[0], out[1]  # type: ignore[return-value]
 
     @v_args(meta=True)
     def decision(self, meta, c):
         return ast.Decision(_unquote(c[0]), tuple(c[1:]), self._s(meta))
 
     def start(self, c):
-        decisions = tuple(x for x in c if isinstance(x, ast.Decision))
-        kinds = tuple(x for x in c if isinstance(x, ast.KindDecl))
-        facts = tuple(d for x in c if isinstance(x, tuple) for d in x[1])
-        areas = tuple(x for x in c if isinstance(x, ast.Node))
-        return ast.RuleFile(self.path, decisions, kinds, facts, areas)
+        def of(cls):
+            return tuple(x for x in c if isinstance(x, cls))
+
+        decls = [d for x in c if isinstance(x, tuple) for d in x[1]]
+        facts = tuple(d for d in decls if isinstance(d, ast.FactDecl))
+        checks = tuple(d for d in decls if isinstance(d, ast.FactCheck))
+        return ast.RuleFile(self.path, of(ast.Decision), of(ast.KindDecl), facts, of(ast.Node),
+                            of(ast.DocumentDecl), of(ast.GroupDecl), of(ast.BandsDecl),
+                            of(ast.ColumnDecl), checks)
 
 
 class _ParseProblem(Exception):
@@ -419,13 +570,38 @@ def parse_text(text: str, path: str = "<text>") -> ast.RuleFile:
         raise
 
 
+def normalise(text: str) -> str:
+    """One spelling of the same text: no BOM, LF line ends, Unicode NFC (Vietnamese keyboards
+    often type NFD, and names and ids must compare equal however they were typed)."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+    return unicodedata.normalize("NFC", text)
+
+
+def read_text(path: str | Path) -> str:
+    """A rule file's text, normalised. Raises ``RuleSyntaxError`` for bytes that are not UTF-8."""
+    raw = Path(path).read_bytes()
+    try:
+        return normalise(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError as err:
+        line = raw.count(b"\n", 0, err.start) + 1
+        column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+        span = ast.Span(str(path), line, column, line, column + 1)
+        message = _("byte 0x{byte:02x} is not UTF-8 text; save the file as UTF-8").format(
+            byte=raw[err.start])
+        raise RuleSyntaxError([Diagnostic(message, span)]) from None
+
+
 def parse_folder(folder: str | Path) -> ast.RuleSet:
     """Parse every ``*.cchc`` file of a folder, in name order; all syntax errors together."""
     root = Path(folder)
     paths = sorted(root.glob("*.cchc"))
     files, diagnostics, texts = [], [], {}
     for p in paths:
-        text = p.read_text(encoding="utf-8")
+        try:
+            text = read_text(p)
+        except RuleSyntaxError as err:
+            diagnostics.extend(err.diagnostics)
+            continue
         texts[str(p)] = text
         try:
             files.append(parse_text(text, str(p)))

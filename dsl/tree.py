@@ -41,7 +41,10 @@ class Scoped:
 
 
 def applies_to_kind(node: ast.Node, kind: str) -> bool:
-    return node.applies_to is None or any(k == kind for k, _ in node.applies_to)
+    if node.applies_to is None:
+        return True
+    named = any(k == kind for k, _s in node.applies_to)
+    return not named if node.applies_except else named
 
 
 def scoped_tree(ruleset: ast.RuleSet, kind: str) -> tuple[Scoped, ...]:
@@ -106,6 +109,8 @@ def facts_for_kind(ruleset: ast.RuleSet, kind: str) -> set[str]:
     for area in scoped_tree(ruleset, kind):
         for s in area.walk():
             names |= expr_names(s.node.applies_if)
+            for z in s.node.on_zero:
+                names |= expr_names(z.denominator) | template_names(z.because)
             for rule in s.node.rules:
                 names |= rule_names(rule)
     return names
@@ -116,6 +121,8 @@ def branches(node: ast.Node) -> list[str]:
     out = ["applies", "does not apply"] if node.applies_if is not None else []
     if node.children:
         return out
+    for i, _z in enumerate(node.on_zero, 1):
+        out += [f"denominator {i} is 0", f"denominator {i} is not 0"]
     n_deduct = 0
     for rule in node.rules:
         if isinstance(rule, ast.Levels):
@@ -136,6 +143,9 @@ def outcomes(node: ast.Node) -> list[str]:
     if node.children or node.max is None:
         return sorted(possible)
     top = node.max.default
+    for z in node.on_zero:
+        if z.outcome in ("not applicable", "full"):
+            possible.add(z.outcome)
 
     def add(points: Decimal) -> None:
         possible.add("full" if points >= top else "zero" if points <= 0 else "partial")

@@ -132,7 +132,7 @@ class ExprChecker:
             if hole == "value" and value:
                 continue
             if "." in hole:
-                rec, _, name = hole.partition(".")
+                rec, _sep, name = hole.partition(".")
                 if rec not in scope:
                     self.error(f"unknown name '{rec}' in the reason{suggest(rec, scope)}", span)
                     continue

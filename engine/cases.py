@@ -102,7 +102,7 @@ def run_file(ruleset: ast.RuleSet, path: Path) -> list[CaseResult]:
         raise FactsError([Diagnostic("a case file needs a list 'cases'", None, where, 1)])
     base: dict[str, Any] = {}
     if "base" in data:
-        base_data, _ = read_yaml((path.parent / data["base"]).resolve())
+        base_data, _lines = read_yaml((path.parent / data["base"]).resolve())
         base = dict(base_data.get("facts", {}))
     results = []
     for i, case in enumerate(data["cases"]):
@@ -165,7 +165,7 @@ def _key(span: ast.Span | None, node_id: str) -> str:
 
 
 def _key_order(key: str) -> tuple[str, tuple[int, ...]]:
-    file, _, node_id = key.rpartition(" ")
+    file, _sep, node_id = key.rpartition(" ")
     return file, ast.id_key(node_id)
 
 

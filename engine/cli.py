@@ -48,7 +48,7 @@ def write_output(text: str, output: str | None) -> None:
 
 def index_step(ruleset: ast.RuleSet) -> Decimal | None:
     decision = ruleset.decision
-    for key, value, _ in decision.fields if decision else ():
+    for key, value, _x in decision.fields if decision else ():
         if key == "round" and value[0] == "index":  # type: ignore[index]
             return value[1]  # type: ignore[index,no-any-return]
     return None
@@ -84,7 +84,7 @@ def check(ruleset_dir: str) -> None:
     rs = load_ruleset(ruleset_dir)
     decision = rs.decision
     areas = rs.areas
-    criteria = sum(1 for a in areas for _ in a.children)
+    criteria = sum(1 for a in areas for _c in a.children)
     click.echo(f"{ruleset_dir}: Quyết định {decision.number if decision else '?'}: "
                f"{len(rs.files)} file, {len(rs.kinds)} kind, {len(areas)} area, "
                f"{criteria} criteria: no problems found")

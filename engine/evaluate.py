@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, lo
 from typing import Any
 
 from dsl import ast
-from dsl.tree import HOLE, Scoped, scoped_tree
+from dsl.tree import HOLE, Scoped, expr_names, scoped_tree
 from engine import vn
 from engine.facts import FactRecord
 
@@ -176,7 +176,7 @@ def render(t: ast.Template, env: Env, scope: dict[str, tuple[str, int, dict]],
         if hole == "value":
             return vn.value(value, value_type)
         if "." in hole:
-            var, _, name = hole.partition(".")
+            var, _sep, name = hole.partition(".")
             lst, i, rec = scope[var]
             env.reads.append(f"{lst}[{i}]")
             ftype = next(f.type for f in decls[lst].fields if f.name == name)
@@ -205,7 +205,7 @@ class Scorer:
         self.rs = ruleset
         self.record = record
         decision = ruleset.decision
-        rounds = [v for k, v, _ in decision.fields if k == "round"] if decision else []
+        rounds = [v for k, v, _x in decision.fields if k == "round"] if decision else []
         self.round = {target: step for target, step in rounds}  # type: ignore[misc]
 
     def _uses(self, env: Env, start: int) -> tuple[FactUse, ...]:
@@ -246,6 +246,8 @@ class Scorer:
             res.deductions = [d for c in live for d in c.deductions]
         else:
             try:
+                if self.on_zero(s, res, env):
+                    return res
                 self.score_leaf(s, res, env)
             except NotScorable as err:
                 res.problem = str(err)
@@ -261,6 +263,27 @@ class Scorer:
                     None, kind="rounding"))
                 res.achieved = rounded
         return res
+
+    def on_zero(self, s: Scoped, res: NodeResult, env: Env) -> bool:
+        """Apply the first ``when D = 0`` whose denominator is 0; True when it settled the node."""
+        for i, z in enumerate(s.node.on_zero, 1):
+            value = evaluate(z.denominator, env, {})
+            if value != 0:
+                res.hits.append(f"denominator {i} is not 0")
+                continue
+            res.hits.append(f"denominator {i} is 0")
+            why = render(z.because, env, {}) if z.because is not None else ""
+            shown = _zero_text(z.denominator, env)
+            res.trace.append(f"{z.span}: {shown} = 0 → {z.outcome}")
+            if z.outcome == "not applicable":
+                _not_applicable(s, res)
+            elif z.outcome == "full":
+                res.achieved = res.max
+            else:
+                raise NotScorable(f"{shown} bằng 0 nên quy tắc quy định chưa chấm được"
+                                  + (f": {why}" if why else "") + f" ({z.span})")
+            return True
+        return False
 
     def score_leaf(self, s: Scoped, res: NodeResult, env: Env) -> None:
         top = res.max
@@ -352,6 +375,12 @@ class Scorer:
             if d.condition is None or evaluate(d.condition, env, scope):
                 out.append((scope, Decimal(1)))
         return out
+
+
+def _zero_text(e: ast.Expr, env: Env) -> str:
+    """A denominator as a reader knows it: the facts' labels and keys."""
+    names = sorted(expr_names(e))
+    return ", ".join(f"{env.decls[n].label} [{n}]" for n in names if n in env.decls) or "mẫu số"
 
 
 def _not_applicable(s: Scoped, res: NodeResult) -> None:

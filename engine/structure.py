@@ -52,7 +52,7 @@ def structure(ruleset: ast.RuleSet, kind: str) -> dict[str, Any]:
     return {
         "decision": decision.number if decision else None,
         "kind": kind,
-        "kind_label": decl.label if decl else ast.KINDS.get(kind, kind),
+        "kind_label": decl.label if decl else kind,
         "max_total": sum(total.values(), Decimal(0)),
         "max_by_method": dict(sorted(total.items())),
         "areas_count": len(out_areas),

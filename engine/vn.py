@@ -24,7 +24,7 @@ def number(value: Decimal, min_decimals: int = 0) -> str:
     text = f"{exact:f}"
     sign = "-" if text.startswith("-") else ""
     text = text.lstrip("-")
-    whole, _, frac = text.partition(".")
+    whole, _sep, frac = text.partition(".")
     frac = frac.ljust(min_decimals, "0")
     groups = []
     while len(whole) > 3:
