@@ -1,6 +1,7 @@
 """The ``cchc`` command: check rules, print the fact schema, score units, explain deductions.
 
-Exit status: 0 when all is well; 1 when the input (rules or facts) is wrong; 2 when the command
+Exit status: 0 when all is well; 1 when the input (rules or facts) is wrong; 3 when a result is
+incomplete (criteria not scored: its figures are not final); 2 when the command
 itself is misused (unknown option, missing folder). Errors are printed in the one display
 format, never as a Python traceback.
 """
@@ -18,6 +19,7 @@ import click
 
 from dsl import ast
 from dsl.check import load_ruleset
+from dsl.i18n import _
 from dsl.errors import CchcError, Diagnostic, UsageError, suggest
 from engine.cases import case_files, coverage, run_file
 from engine.cases import report as case_report
@@ -115,10 +117,11 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
     step = index_step(rs)
     results = [score_unit(rs, r) for r in _records(rs, fact_files)]
     if as_json:
-        text = to_json([result_model(r, step) for r in results])
+        text = to_json([result_model(r, rs, step) for r in results])
     else:
-        text = "\n\n".join(table(r, step) for r in results) + "\n"
+        text = "\n\n".join(table(r, rs, step) for r in results) + "\n"
     write_output(text, output)
+    _complete_or_exit(results)
 
 
 @cli.command()
@@ -129,7 +132,9 @@ def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
     """Explain, in Vietnamese, every point FACT_FILE's unit lost."""
     rs = load_ruleset(ruleset_dir)
     (record,) = _records(rs, (fact_file,))
-    write_output(explain_unit(score_unit(rs, record), rs.decision, index_step(rs)), output)
+    result = score_unit(rs, record)
+    write_output(explain_unit(result, rs, index_step(rs)), output)
+    _complete_or_exit([result])
 
 
 @cli.command()
@@ -171,6 +176,20 @@ def test_cases(ruleset_dir: str, cases_dir: str, with_coverage: bool) -> None:
         raise SystemExit(1)
 
 
+class Incomplete(Exception):
+    """Some unit has criteria that could not be scored: its figures are not final (exit 3)."""
+
+    def __init__(self, units: list[str]):
+        super().__init__(", ".join(units))
+        self.units = units
+
+
+def _complete_or_exit(results: list) -> None:
+    incomplete = [r.name for r in results if not r.complete]
+    if incomplete:
+        raise Incomplete(incomplete)
+
+
 def _known_kind(rs: ast.RuleSet, kind: str, where: str) -> None:
     if kind not in {k.name for k in rs.kinds}:
         raise UsageError([Diagnostic(f"the rules score no kind '{kind}'"
@@ -191,6 +210,10 @@ def main(argv: list[str] | None = None) -> int:
     except click.exceptions.Abort:
         click.echo("Aborted.", err=True)
         return 1
+    except Incomplete as exc:
+        click.echo(_("incomplete result (criteria not scored) for: {units}; the figures are "
+                     "not final").format(units=", ".join(exc.units)), err=True)
+        return 3
     except UsageError as err:
         click.echo(err.format_message(getattr(err, "texts", None)), err=True)
         return 2

@@ -20,24 +20,12 @@ from typing import Any
 from dsl import ast
 from dsl.tree import HOLE, Scoped, expr_names, scoped_tree
 from engine import vn
-from engine.facts import FactRecord
+from engine.expr import Env, FactUse, NotScorable, _value_type, evaluate, render
+from dsl.i18n import _
+from engine.records.model import FactRecord, Recorded
+from engine.records.recorded import leaves_of
 
 PRECISION = 50
-
-
-class NotScorable(Exception):
-    """A rule could not be evaluated: a fact is missing, or a value is out of range."""
-
-
-@dataclass(frozen=True)
-class FactUse:
-    """A fact value a result rests on, as shown to a reader."""
-
-    key: str  # 'ho_so_tre_han' or 'bao_cao[2]'
-    label: str
-    shown: str
-    evidence: tuple[str, ...]
-    reconstructed: str | None
 
 
 @dataclass(frozen=True)
@@ -68,10 +56,12 @@ class NodeResult:
     source: ast.Source | None = None
     guidance: str | None = None
     span: ast.Span | None = None
+    recorded: Recorded | None = None  # points taken from a document, not computed
+    covered: str | None = None  # inside a column or method whose points are recorded as a whole
 
     @property
     def scorable(self) -> bool:
-        return self.achieved is not None
+        return self.achieved is not None or self.covered is not None
 
     @property
     def lost(self) -> Decimal:
@@ -83,6 +73,17 @@ class NodeResult:
             yield from c.walk()
 
 
+@dataclass(frozen=True)
+class ColumnResult:
+    """A column of the published tables (e.g. "Điểm thẩm định": areas 1–7) for one unit."""
+
+    name: str
+    label: str
+    max: Decimal
+    achieved: Decimal | None  # None: not known (an area not scorable, or recorded otherwise)
+    recorded: Recorded | None
+
+
 @dataclass
 class UnitResult:
     unit_id: str
@@ -92,112 +93,24 @@ class UnitResult:
     path: str
     decision: str
     max: Decimal
-    achieved: Decimal
-    index: Decimal
+    achieved: Decimal  # when not complete: the points of what could be scored, not a total
+    index: Decimal  # likewise: read it only when complete
     complete: bool
-    by_method: dict[str, tuple[Decimal, Decimal]]
+    by_method: dict[str, tuple[Decimal, Decimal | None]]
     areas: list[NodeResult]
+    kind_label: str = ""
+    group: ast.GroupDecl | None = None
+    band: str | None = None
+    columns: list[ColumnResult] = field(default_factory=list)
+    recorded: list[Recorded] = field(default_factory=list)
+    published: dict[str, Any] = field(default_factory=dict)
+    published_source: str | None = None
 
-
-class Env:
-    """What an expression can read: the facts, the loop record, and a log of what was read."""
-
-    def __init__(self, ruleset: ast.RuleSet, record: FactRecord):
-        self.decls = ruleset.facts
-        self.record = record
-        self.reads: list[str] = []
-
-    def fact(self, name: str) -> Any:
-        self.reads.append(name)
-        if name in self.record.values:
-            return self.record.values[name]
-        default = self.decls[name].default
-        if default is not None:
-            return default.value
-        raise NotScorable(f"thiếu số liệu '{name}' ({self.decls[name].label})")
-
-    def use(self, key: str) -> FactUse:
-        name = key.split("[")[0]
-        decl = self.decls[name]
-        if "[" in key:
-            item = self.record.values[name][int(key.split("[")[1][:-1]) - 1]
-            shown = "; ".join(f"{f.label}: {vn.value(item[f.name], f.type)}" for f in decl.fields)
-        elif name in self.record.values:
-            shown = vn.value(self.record.values[name], decl.type)
-        else:
-            shown = f"{vn.value(decl.default.value, decl.type)} (mặc định)" if decl.default else "—"
-        return FactUse(key, decl.label, shown, tuple(self.record.evidence.get(key, ())),
-                       self.record.reconstructed.get(key)
-                       or (self.record.reconstructed.get(name) if "[" not in key else None))
-
-
-def evaluate(e: ast.Expr, env: Env, scope: dict[str, tuple[str, int, dict]]) -> Any:
-    """The value of an expression. ``scope`` binds loop names to (list, index, record)."""
-    if isinstance(e, ast.Literal):
-        return e.value
-    if isinstance(e, ast.Name):
-        return env.fact(e.name)
-    if isinstance(e, ast.Field):
-        lst, i, rec = scope[e.record]
-        env.reads.append(f"{lst}[{i}]")
-        return rec[e.name]
-    if isinstance(e, ast.Count):
-        items = env.fact(e.list)
-        n = 0
-        for i, item in enumerate(items, 1):
-            if e.where is None or evaluate(e.where, env, {**scope, e.var: (e.list, i, item)}):
-                n += 1
-        return Decimal(n)
-    if isinstance(e, ast.Not):
-        return not evaluate(e.operand, env, scope)
-    if e.op == "and":
-        return bool(evaluate(e.left, env, scope)) and bool(evaluate(e.right, env, scope))
-    if e.op == "or":
-        return bool(evaluate(e.left, env, scope)) or bool(evaluate(e.right, env, scope))
-    a, b = evaluate(e.left, env, scope), evaluate(e.right, env, scope)
-    ops = {
-        "<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
-        "=": lambda: a == b, "!=": lambda: a != b,
-        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
-    }
-    try:
-        return ops[e.op]()
-    except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-        raise NotScorable(f"phép chia cho 0 tại {e.span}") from None
-
-
-def render(t: ast.Template, env: Env, scope: dict[str, tuple[str, int, dict]],
-           value: Any = None, value_type: str = "number") -> str:
-    """Fill a reason's holes with fact values, formatted the Vietnamese way."""
-    decls = env.decls
-
-    def fill(m: Any) -> str:
-        hole = m.group(1).strip()
-        if hole == "value":
-            return vn.value(value, value_type)
-        if "." in hole:
-            var, _sep, name = hole.partition(".")
-            lst, i, rec = scope[var]
-            env.reads.append(f"{lst}[{i}]")
-            ftype = next(f.type for f in decls[lst].fields if f.name == name)
-            return vn.value(rec[name], ftype)
-        return vn.value(env.fact(hole), decls[hole].type)
-
-    return HOLE.sub(fill, t.text)
-
-
-def _value_type(e: ast.Expr, env: Env) -> str:
-    """The display type of an expression's value: percentages stay percentages."""
-    if isinstance(e, ast.Literal):
-        return e.type
-    if isinstance(e, ast.Name):
-        return env.decls[e.name].type
-    if isinstance(e, ast.BinOp) and e.op == "/":
-        return "percent"
-    if isinstance(e, ast.BinOp) and e.op in ("+", "-", "*"):
-        types = {_value_type(e.left, env), _value_type(e.right, env)}
-        return "percent" if "percent" in types else "number"
-    return "number"
+    @property
+    def problems(self) -> list[NodeResult]:
+        """The leaf criteria that could not be scored, each with its reason."""
+        return [n for a in self.areas if a.applicable for n in a.walk()
+                if n.applicable and not n.scorable and not n.children]
 
 
 class Scorer:
@@ -207,6 +120,12 @@ class Scorer:
         decision = ruleset.decision
         rounds = [v for k, v, _x in decision.fields if k == "round"] if decision else []
         self.round = {target: step for target, step in rounds}  # type: ignore[misc]
+        kind = record.unit.kind
+        self.recorded_nodes = {r.key: r for r in record.recorded
+                               if r.level in ("area", "criterion")}
+        self.parts = {part_id(r): r for r in record.recorded if r.level in ("column", "method")}
+        self.covered = {leaf.node.id: pid for pid, r in self.parts.items()
+                        for leaf in leaves_of(ruleset, kind, r.level, r.key)}
 
     def _uses(self, env: Env, start: int) -> tuple[FactUse, ...]:
         keys = list(dict.fromkeys(env.reads[start:]))
@@ -219,6 +138,15 @@ class Scorer:
         res = NodeResult(node.id, node.title, s.depth, s.method, s.max, s.max, True, None,
                          source=node.source, guidance=node.guidance, span=node.span)
         env = Env(self.rs, self.record)
+        rec = self.recorded_nodes.get(node.id)
+        if rec is not None:
+            res.achieved, res.recorded = rec.points, rec
+            res.trace.append(_("recorded from a document: {points}").format(
+                points=vn.points(rec.points)))
+            return res
+        if not s.children and node.id in self.covered:
+            res.covered = self.covered[node.id]
+            return res
         if node.applies_if is not None:
             try:
                 applies = evaluate(node.applies_if, env, {})
@@ -239,10 +167,14 @@ class Scorer:
                 res.applicable, res.max, res.achieved = False, Decimal(0), Decimal(0)
                 return res
             res.max = sum((c.max for c in live), Decimal(0))
-            if all(c.scorable for c in live):
+            covered = [c.covered for c in live if c.covered is not None]
+            if covered:
+                res.covered = covered[0]
+            elif all(c.scorable for c in live):
                 res.achieved = sum((c.achieved for c in live), Decimal(0))  # type: ignore[misc]
             else:
-                res.problem = "có tiêu chí thành phần không chấm được"
+                res.problem = _("sub-criteria not scored: {which}").format(which="; ".join(
+                    f"{c.id} ({c.problem})" for c in live if not c.scorable))
             res.deductions = [d for c in live for d in c.deductions]
         else:
             try:
@@ -377,6 +309,11 @@ class Scorer:
         return out
 
 
+def part_id(r: Recorded) -> str:
+    """How a recorded column or method is named where it covers criteria."""
+    return f"{r.level}:{r.key}"
+
+
 def _zero_text(e: ast.Expr, env: Env) -> str:
     """A denominator as a reader knows it: the facts' labels and keys."""
     names = sorted(expr_names(e))
@@ -407,41 +344,15 @@ def _in_bound(v: Any, b: ast.Bound) -> bool:
 
 def score(ruleset: ast.RuleSet, record: FactRecord) -> UnitResult:
     """Score one unit: every criterion its kind is scored on, with totals and the index."""
-    kind = record.unit.kind
+    from engine.totals import unit_result  # the unit's totals, groups and bands
+
     with localcontext() as ctx:
         ctx.prec = PRECISION
         ctx.traps[DivisionByZero] = True
         ctx.traps[InvalidOperation] = True
         scorer = Scorer(ruleset, record)
-        areas = [scorer.score_node(a) for a in scoped_tree(ruleset, kind)]
-        live = [a for a in areas if a.applicable]
-        total_max = sum((a.max for a in live), Decimal(0))
-        achieved = sum((a.achieved for a in live if a.achieved is not None), Decimal(0))
-        complete = all(n.scorable for a in live for n in a.walk() if n.applicable)
-        by_method: dict[str, tuple[Decimal, Decimal]] = {}
-        for a in live:
-            for n in a.walk():
-                if n.children or not n.applicable:
-                    continue
-                m, got = by_method.get(n.method, (Decimal(0), Decimal(0)))
-                by_method[n.method] = (m + n.max, got + (n.achieved or Decimal(0)))
-        # criterion rounding moves points between a criterion and its sub-criteria; the split
-        # by method follows the criteria (a criterion's sub-criteria share its method here)
-        for a in live:
-            for c in a.children:
-                if c.applicable and c.children and c.achieved is not None:
-                    raw = sum((x.achieved or Decimal(0)) for x in c.children if x.applicable)
-                    if raw != c.achieved:
-                        m, got = by_method[c.method]
-                        by_method[c.method] = (m, got - raw + c.achieved)
-        index = achieved / total_max * 100 if total_max else Decimal(0)
-        step = scorer.round.get("index")
-        if step is not None:
-            index = index.quantize(step, ROUND_HALF_UP)
-    decision = ruleset.decision
-    return UnitResult(record.unit.id, record.unit.name, kind, record.year, record.path,
-                      decision.number if decision else "", total_max, achieved, index, complete,
-                      dict(sorted(by_method.items())), areas)
+        areas = [scorer.score_node(a) for a in scoped_tree(ruleset, record.unit.kind)]
+        return unit_result(ruleset, record, areas, scorer.parts, scorer.round.get("index"))
 
 
 def area_index(node: NodeResult, step: Decimal | None) -> Decimal | None:

@@ -1,9 +1,11 @@
 """Fact records: one unit's facts for one year, read from YAML and checked against the rules.
 
 Takes a rule set and a YAML file; gives a ``FactRecord`` whose values are typed (Decimal, date,
-bool, text, lists of records) and whose evidence documents are kept beside each fact. The JSON
-Schema a rule set implies (``schema_for``) is the contract: every record is validated against
-it, and every error names the file, the YAML path and the line.
+bool, text, lists of records), with evidence kept beside each fact, and points recorded from
+documents. A record is validated against the schema of its own kind (``schema_for``), in the
+years its decision scores, with the forms officials type read where they are unambiguous, the
+ranges and relations the rules declare enforced, and every error located by file, YAML path and
+line, in words that say what to write instead.
 
 A record looks like::
 
@@ -13,212 +15,35 @@ A record looks like::
       ho_so_tre_han: 51                    # a plain value
       ty_le_ky_so:                         # or a value with its evidence
         value: 86.75                       # percentages are written as 86.75 for 86,75%
-        evidence: ["Báo cáo số 12/BC-UBND ngày 05/01/2023"]
+        evidence: [{cite: bc_muong_te_2022, at: "mục 2.2.3"}]
         reconstructed: "why the number is not from a published source"
+    recorded:                              # or points taken from a document
+      source: {cite: bc_hdtd_2022, at: "Biểu 01"}
+      columns: {tac_dong: 25.90, tham_dinh: 60.31}
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from jsonschema import Draft202012Validator, FormatChecker
-from pydantic import BaseModel, ConfigDict
 
 from dsl import ast
 from dsl.errors import Diagnostic, FactsError, suggest
+from dsl.i18n import _
 from dsl.tree import facts_for_kind
+from engine.citations import evidence_text
+from engine.records.forms import Forms, questionable_percents
+from engine.records.model import FactRecord, Recorded, Unit
+from engine.records.recorded import read_recorded
+from engine.records.schema import schema_for
+from engine.records.yamlio import Path_, dotted, read_yaml
 
-META_KEYS = ("evidence", "reconstructed", "note")
-
-_SCALAR_SCHEMA: dict[str, dict[str, Any]] = {
-    "number": {"type": "number"},
-    "count": {"type": "integer", "minimum": 0},
-    "percent": {"type": "number", "minimum": 0, "description": "phần trăm: 86.75 là 86,75%"},
-    "yesno": {"type": "boolean"},
-    "date": {"type": "string", "format": "date"},
-    "text": {"type": "string"},
-}
-
-_EVIDENCE = {
-    "type": "array",
-    "items": {
-        "anyOf": [
-            {"type": "string", "minLength": 1},
-            {
-                "type": "object",
-                "required": ["document"],
-                "additionalProperties": False,
-                "properties": {
-                    "document": {"type": "string", "title": "Số, ký hiệu văn bản"},
-                    "date": {"type": "string", "format": "date", "title": "Ngày ban hành"},
-                    "issuer": {"type": "string", "title": "Cơ quan ban hành"},
-                    "note": {"type": "string"},
-                },
-            },
-        ]
-    },
-}
-
-
-class Unit(BaseModel):
-    model_config = ConfigDict(frozen=True)
-    id: str
-    name: str
-    kind: str
-
-
-class FactRecord(BaseModel):
-    """One unit's facts for one year, typed, with evidence and reconstruction notes kept apart."""
-
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-    path: str
-    unit: Unit
-    year: int
-    values: dict[str, Any]
-    evidence: dict[str, list[str]]  # by fact name, or 'name[i]' for one item of a list
-    reconstructed: dict[str, str]  # same keys: why the value is reconstructed
-    self_assessment: dict[str, Decimal] = {}
-
-
-# ---- schema ---------------------------------------------------------------------------------
-def _with_meta(plain: dict[str, Any]) -> dict[str, Any]:
-    wrapped = {
-        "type": "object",
-        "required": ["value"],
-        "additionalProperties": False,
-        "properties": {
-            "value": plain,
-            "evidence": _EVIDENCE,
-            "reconstructed": {"type": "string", "minLength": 1},
-            "note": {"type": "string"},
-        },
-    }
-    return {"anyOf": [plain, wrapped]}
-
-
-def _fact_schema(decl: ast.FactDecl) -> dict[str, Any]:
-    if decl.type == "list":
-        fields = {f.name: dict(_SCALAR_SCHEMA[f.type], title=f.label) for f in decl.fields}
-        fields.update({"evidence": _EVIDENCE, "reconstructed": {"type": "string"},
-                       "note": {"type": "string"}})
-        item = {"type": "object", "required": [f.name for f in decl.fields],
-                "additionalProperties": False, "properties": fields}
-        plain: dict[str, Any] = {"type": "array", "items": item}
-    else:
-        plain = dict(_SCALAR_SCHEMA[decl.type])
-    schema = _with_meta(plain)
-    schema["title"] = decl.label
-    return schema
-
-
-def schema_for(ruleset: ast.RuleSet, kind: str | None = None) -> dict[str, Any]:
-    """The JSON Schema of a fact record for this rule set (for one kind: only its facts)."""
-    decision = ruleset.decision
-    kinds = [k.name for k in ruleset.kinds] if kind is None else [kind]
-    decls = ruleset.facts
-    names = sorted(decls) if kind is None else sorted(facts_for_kind(ruleset, kind) & set(decls))
-    number = decision.number if decision else ""
-    return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "title": f"Hồ sơ số liệu chấm điểm Chỉ số CCHC theo Quyết định {number}"
-                 + (f" ({kind})" if kind else ""),
-        "type": "object",
-        "required": ["unit", "year", "facts"],
-        "additionalProperties": False,
-        "properties": {
-            "unit": {
-                "type": "object",
-                "required": ["id", "name", "kind"],
-                "additionalProperties": False,
-                "properties": {
-                    "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
-                    "name": {"type": "string", "minLength": 1},
-                    "kind": {"enum": kinds},
-                },
-            },
-            "year": {"type": "integer", "minimum": 2000, "maximum": 2100},
-            "note": {"type": "string"},
-            "self_assessment": {
-                "type": "object",
-                "title": "Điểm tự đánh giá theo tiêu chí",
-                "additionalProperties": {"type": "number", "minimum": 0},
-            },
-            "facts": {
-                "type": "object",
-                "additionalProperties": False,
-                "properties": {name: _fact_schema(decls[name]) for name in names},
-            },
-        },
-    }
-
-
-# ---- YAML with lines ------------------------------------------------------------------------
-Path_ = tuple[str | int, ...]
-
-
-def _load_yaml(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
-    """Load YAML keeping every node's line, numbers as Decimal and dates as their text."""
-    lines: dict[Path_, int] = {}
-    problems: list[Diagnostic] = []
-
-    def build(node: yaml.Node, at: Path_) -> Any:
-        lines[at] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            out: dict[str, Any] = {}
-            for k, v in node.value:
-                key = str(k.value)
-                if key in out:
-                    problems.append(Diagnostic(f"{_dotted((*at, key))}: key given twice", None,
-                                               path, k.start_mark.line + 1))
-                out[key] = build(v, (*at, key))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            return [build(v, (*at, i)) for i, v in enumerate(node.value)]
-        tag, raw = node.tag, node.value
-        if tag.endswith(":int"):
-            return int(raw.replace("_", ""), 0) if raw.lower().startswith("0x") else int(raw)
-        if tag.endswith(":float"):
-            try:
-                return Decimal(raw.replace("_", ""))
-            except InvalidOperation:
-                return raw
-        if tag.endswith(":bool"):
-            return raw.lower() in ("true", "yes", "on")
-        if tag.endswith(":null"):
-            return None
-        return raw  # strings, and timestamps kept as text for the date format check
-
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        problem = getattr(err, "problem", None) or str(err)
-        raise FactsError([Diagnostic(f"not valid YAML: {problem}", None, path, line)]) from None
-    if node is None:
-        raise FactsError([Diagnostic("the file is empty", None, path, 1)])
-    data = build(node, ())
-    if problems:
-        raise FactsError(problems)
-    return data, lines
-
-
-def _dotted(at: Path_) -> str:
-    out = ""
-    for part in at:
-        # list items are counted from 1, as people count them and as explanations show them
-        out += f"[{part + 1}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(the record)"
-
-
-# ---- validation -----------------------------------------------------------------------------
-_TYPE_WORDS = {"number": "a number", "integer": "a whole number", "boolean": "true or false",
-               "string": "a text", "array": "a list", "object": "a mapping of keys"}
-
+__all__ = ["FactRecord", "Recorded", "Unit", "load_record", "read_yaml", "record_from_data",
+           "schema_for"]
 
 _PY_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool,
              "number": (int, Decimal), "integer": int}
@@ -235,24 +60,62 @@ def _leaf_errors(error: Any) -> list[Any]:
         if isinstance(error.instance, py) and not (py is int and isinstance(error.instance, bool)):
             meant = i
             break
+        if isinstance(error.instance, dict) and branch.get("type") == "object":
+            keys = set(branch.get("required", []))
+            if keys and keys <= set(error.instance):
+                meant = i
+                break
     chosen = [e for e in error.context if e.schema_path and e.schema_path[0] == meant]
     return [leaf for e in (chosen or error.context) for leaf in _leaf_errors(e)]
 
 
-def _message(error: Any) -> str:
+def _shown(inst: Any) -> str:
+    if isinstance(inst, str):
+        return f"'{inst}'"
+    if isinstance(inst, bool):
+        return _("yes") if inst else _("no")
+    if isinstance(inst, Decimal):
+        return f"{inst:f}"
+    return repr(inst) if not isinstance(inst, int) else str(inst)
+
+
+def _message(error: Any, schema: dict[str, Any]) -> str:
     v, inst = error.validator, error.instance
-    shown = f"'{inst}'" if isinstance(inst, str) else repr(inst)
+    shown = _shown(inst)
     if v == "type":
-        return f"{shown} is not {_TYPE_WORDS.get(error.validator_value, error.validator_value)}"
+        want = error.validator_value
+        if want == "integer" and isinstance(inst, Decimal):
+            whole, _sep, frac = f"{inst:f}".partition(".")
+            if len(frac) == 3:  # 6.120 typed with a thousands dot, read by YAML as 6.12
+                return _("{value} is not a whole number; if it means {plain} (with a thousands "
+                         "dot), write {plain}").format(value=shown, plain=whole + frac)
+            return _("{value} is not a whole number").format(value=shown)
+        words = {"number": _("a number"), "integer": _("a whole number"),
+                 "boolean": _("yes or no (write có or không)"), "string": _("a text"),
+                 "array": _("a list"), "object": _("a mapping of keys")}
+        return _("{value} is not {what}").format(value=shown, what=words.get(want, want))
     if v == "format" and error.validator_value == "date":
-        return f"{shown} is not a date (write YYYY-MM-DD)"
+        return _("{value} is not a date (write 2022-08-25 or 25/8/2022)").format(value=shown)
     if v == "required":
-        return error.message.replace("is a required property", "is missing")
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return _("'{key}' is missing").format(key=missing)
     if v == "enum":
-        return f"{shown} is not one of {', '.join(map(str, error.validator_value))}" + suggest(
-            str(inst), map(str, error.validator_value))
+        return _("{value} is not one of {allowed}").format(
+            value=shown, allowed=", ".join(map(str, error.validator_value))) + suggest(
+                str(inst), map(str, error.validator_value))
     if v == "minimum":
-        return f"{shown} is below the least allowed value {error.validator_value}"
+        return _("{value} is below the least allowed value {low}").format(
+            value=shown, low=error.validator_value)
+    if v == "maximum":
+        hint = _(" (a percentage is written 86.75 for 86,75%)") \
+            if error.schema.get("description", "").startswith("phần trăm") else ""
+        return _("{value} is above the greatest allowed value {high}{hint}").format(
+            value=shown, high=error.validator_value, hint=hint)
+    if v == "minLength":
+        return _("the text is empty")
+    if v == "pattern":
+        return _("{value} may hold only lower-case letters without accents, digits and '-'")\
+            .format(value=shown)
     return error.message
 
 
@@ -266,68 +129,129 @@ def _typed(value: Any, type_: str) -> Any:
     return value
 
 
-def _evidence_text(item: Any) -> str:
-    if isinstance(item, str):
-        return item
-    parts = [item["document"]]
-    if "date" in item:
-        parts.append("ngày " + dt.date.fromisoformat(item["date"]).strftime("%d/%m/%Y"))
-    if "issuer" in item:
-        parts.append("của " + item["issuer"])
-    return " ".join(parts)
-
-
-def read_yaml(file: str | Path) -> tuple[Any, dict[Path_, int]]:
-    """Read a YAML file with each node's line. Raises ``FactsError`` if it cannot be read."""
-    path = str(file)
-    try:
-        text = Path(file).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
-        raise FactsError([Diagnostic(f"cannot read the file: {reason}", None, path)]) from None
-    return _load_yaml(text, path)
-
-
 def load_record(ruleset: ast.RuleSet, file: str | Path) -> FactRecord:
     """Read, validate and type one fact record. Raises ``FactsError`` with every problem."""
     data, lines = read_yaml(file)
     return record_from_data(ruleset, data, lines, str(file))
 
 
+class _Problems:
+    def __init__(self, path: str, lines: dict[Path_, int], at: Path_):
+        self.path, self.lines, self.at = path, lines, at
+        self.found: list[Diagnostic] = []
+
+    def line(self, where: Path_) -> int | None:
+        full = (*self.at, *where)
+        return next((self.lines[full[:i]] for i in range(len(full), -1, -1)
+                     if full[:i] in self.lines), None)
+
+    def add(self, where: Path_, message: str, at_line: Path_ | None = None) -> None:
+        self.found.append(Diagnostic(f"{dotted((*self.at, *where))}: {message}", None,
+                                     self.path, self.line(at_line or where)))
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise FactsError(sorted(set(self.found), key=Diagnostic.sort_key))
+
+
+def _kind_of(ruleset: ast.RuleSet, data: Any, problems: _Problems) -> str | None:
+    """The record's kind, if the rules declare it; otherwise one located problem."""
+    unit = data.get("unit") if isinstance(data, dict) else None
+    kind = unit.get("kind") if isinstance(unit, dict) else None
+    kinds = [k.name for k in ruleset.kinds]
+    if not isinstance(kind, str):
+        return None  # the schema says what is missing
+    if kind not in kinds:
+        number = ruleset.decision.number if ruleset.decision else "?"
+        problems.add(("unit", "kind"), _(
+            "kind '{kind}' is not one the rules of {decision} score; write one of: {kinds}")
+            .format(kind=kind, decision=number, kinds=", ".join(kinds)) + suggest(kind, kinds))
+        return None
+    return kind
+
+
+def _unknown_key(key: str, allowed: list[str], where: Path_, ruleset: ast.RuleSet,
+                 kind: str | None) -> str:
+    if where == ("facts",) and key in ruleset.facts and kind is not None:
+        return _("fact '{key}' is not read by any criterion of kind '{kind}': is the record's "
+                 "kind right?").format(key=key, kind=kind)
+    return _("unknown key '{key}'").format(key=key) + suggest(key, allowed)
+
+
 def record_from_data(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int], path: str,
                      at: Path_ = ()) -> FactRecord:
     """Validate and type a record already read; ``at`` is where it stands in its file."""
-    validator = Draft202012Validator(schema_for(ruleset), format_checker=FormatChecker())
-    problems = []
-
-    def line_of(where: Path_) -> int | None:
-        full = (*at, *where)
-        return next((lines[full[:i]] for i in range(len(full), -1, -1) if full[:i] in lines),
-                    None)
-
+    problems = _Problems(path, lines, at)
+    kind = _kind_of(ruleset, data, problems)
+    decls = ruleset.facts
+    forms = Forms(path, lines, at)
+    if isinstance(data, dict) and "facts" in data:
+        own = {n: decls[n] for n in facts_for_kind(ruleset, kind)} if kind else decls
+        data = {**data, "facts": forms.facts(data["facts"], own)}
+    for where, message in forms.problems:
+        problems.add(where, message)
+    said = {where for where, _m in forms.problems}
+    raw_facts = data.get("facts") if isinstance(data, dict) else None
+    if isinstance(raw_facts, dict):
+        for where, message in questionable_percents({}, decls, forms.explicit_percent, raw_facts):
+            problems.add(where, message)
+            said.add(where)
+    validator = Draft202012Validator(schema_for(ruleset, kind), format_checker=FormatChecker())
     for error in validator.iter_errors(data):
         for leaf in _leaf_errors(error):
             where = tuple(leaf.absolute_path)
+            if where in said:
+                continue  # already said, with the fix
             if leaf.validator == "additionalProperties":
-                # one message per unknown key, at the key's own line
                 allowed = list(leaf.schema.get("properties", {}))
                 for key in sorted(k for k in leaf.instance if k not in allowed):
-                    problems.append(Diagnostic(
-                        f"{_dotted((*at, *where, key))}: unknown key '{key}'"
-                        f"{suggest(key, allowed)}", None, path, line_of((*where, key))))
+                    problems.add((*where, key), _unknown_key(key, allowed, where, ruleset, kind))
                 continue
-            problems.append(Diagnostic(f"{_dotted((*at, *where))}: {_message(leaf)}", None, path,
-                                       line_of(where)))
-    if problems:
-        raise FactsError(sorted(set(problems), key=Diagnostic.sort_key))
+            if leaf.validator == "enum" and where == ("unit", "kind"):
+                continue  # said once, by _kind_of
+            if leaf.validator in ("minimum", "maximum") and where == ("year",):
+                problems.add(where, _year_message(ruleset, data["year"]))
+                continue
+            problems.add(where, _message(leaf, leaf.schema))
+    problems.raise_any()
+    if kind is None:  # pragma: no cover - the schema refuses a record without a kind
+        problems.add(("unit",), _("'kind' is missing"))
+        problems.raise_any()
+    facts = data.get("facts") or {}
+    record = _build(ruleset, data, path, facts)
+    recorded, wrong = read_recorded(ruleset, kind, data.get("recorded") or {}, lines,
+                                    lambda item: evidence_text(ruleset, item))
+    for where, message in wrong:
+        problems.add(where, message)
+    for check, names, message in _failed_checks(ruleset, record):
+        first = next((n for n in names if n in facts), None)
+        problems.add(("facts", first) if first else ("facts",), message)
+    problems.raise_any()
+    record.recorded = recorded
+    return record
+
+
+def _year_message(ruleset: ast.RuleSet, year: Any) -> str:
+    first, last = ruleset.years() or (None, None)
+    number = ruleset.decision.number if ruleset.decision else "?"
+    if last is None:
+        span = _("from {first}").format(first=first)
+    else:
+        span = _("{first} to {last}").format(first=first, last=last)
+    return _("Decision {decision} scores the years {span}, not {year}: score this record with "
+             "the rules in force in {year}").format(decision=number, span=span, year=year)
+
+
+def _build(ruleset: ast.RuleSet, data: dict[str, Any], path: str,
+           facts: dict[str, Any]) -> FactRecord:
     decls = ruleset.facts
     values: dict[str, Any] = {}
     evidence: dict[str, list[str]] = {}
     reconstructed: dict[str, str] = {}
-    for name, raw in data["facts"].items():
+    for name, raw in facts.items():
         decl = decls[name]
         if isinstance(raw, dict):
-            evidence[name] = [_evidence_text(e) for e in raw.get("evidence", [])]
+            evidence[name] = [evidence_text(ruleset, e) for e in raw.get("evidence", [])]
             if "reconstructed" in raw:
                 reconstructed[name] = raw["reconstructed"]
             raw = raw["value"]
@@ -336,15 +260,40 @@ def record_from_data(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int], p
             for i, item in enumerate(raw):
                 key = f"{name}[{i + 1}]"
                 if item.get("evidence"):
-                    evidence[key] = [_evidence_text(e) for e in item["evidence"]]
+                    evidence[key] = [evidence_text(ruleset, e) for e in item["evidence"]]
                 if item.get("reconstructed"):
                     reconstructed[key] = item["reconstructed"]
                 items.append({f.name: _typed(item[f.name], f.type) for f in decl.fields})
             values[name] = items
         else:
             values[name] = _typed(raw, decl.type)
+    published = dict(data.get("published") or {})
+    source = published.pop("source", None)
     return FactRecord(
         path=path, unit=Unit(**data["unit"]), year=data["year"], values=values,
         evidence=evidence, reconstructed=reconstructed,
         self_assessment={k: Decimal(v) for k, v in data.get("self_assessment", {}).items()},
+        published=published,
+        published_source=evidence_text(ruleset, source) if source is not None else None,
     )
+
+
+def _failed_checks(ruleset: ast.RuleSet, record: FactRecord):
+    """The declared relations between facts that this record breaks (skipping those whose
+    facts it does not give)."""
+    from engine.evaluate import Env, NotScorable, evaluate, render  # the evaluator reads records
+
+    from dsl.tree import expr_names
+    out = []
+    for check in ruleset.checks:
+        names = sorted(expr_names(check.condition))
+        if not all(n in record.values for n in names):
+            continue
+        env = Env(ruleset, record)
+        try:
+            holds = evaluate(check.condition, env, {})
+            if not holds:
+                out.append((check, names, render(check.because, env, {})))
+        except NotScorable:
+            continue
+    return out

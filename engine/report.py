@@ -13,8 +13,12 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from dsl import ast
+from dsl.i18n import _
 from engine import vn
+from engine.citations import source_text
 from engine.evaluate import NodeResult, UnitResult, area_index
+from engine.explain import method_name, recorded_label
 
 
 class UnitOut(BaseModel):
@@ -40,6 +44,16 @@ class DeductionOut(BaseModel):
     facts: list[FactOut]
 
 
+class RecordedOut(BaseModel):
+    """Points taken from a document (ghi nhận theo tài liệu), not computed from facts."""
+
+    level: str
+    key: str
+    label: str
+    points: Decimal
+    source: str | None
+
+
 class AreaOut(BaseModel):
     id: str
     title: str
@@ -47,6 +61,22 @@ class AreaOut(BaseModel):
     achieved: Decimal | None
     index: Decimal | None
     applicable: bool
+    recorded: bool
+    covered_by: str | None
+
+
+class ColumnOut(BaseModel):
+    name: str
+    label: str
+    max: Decimal
+    achieved: Decimal | None
+    recorded: bool
+
+
+class GroupOut(BaseModel):
+    id: str
+    label: str
+    ranked: bool
 
 
 class CriterionOut(BaseModel):
@@ -60,14 +90,24 @@ class CriterionOut(BaseModel):
     applicable: bool
     scorable: bool
     problem: str | None
+    recorded: bool
+    recorded_source: str | None
     rule: str | None
+    source_text: str | None
     deductions: list[DeductionOut]
     trace: list[str]
 
 
 class MethodOut(BaseModel):
     max: Decimal
+    achieved: Decimal | None
+
+
+class PartialOut(BaseModel):
+    """What could be scored of an incomplete result: never a total."""
+
     achieved: Decimal
+    not_scored: list[str]
 
 
 class ResultOut(BaseModel):
@@ -76,20 +116,30 @@ class ResultOut(BaseModel):
     decision: str
     facts_file: str
     max: Decimal
-    achieved: Decimal
-    index: Decimal
+    achieved: Decimal | None  # null while the result is incomplete
+    index: Decimal | None
     complete: bool
+    partial: PartialOut | None
+    group: GroupOut | None
+    band: str | None
+    recorded: list[RecordedOut]
+    columns: list[ColumnOut]
+    published: dict[str, Any]
+    published_source: str | None
     by_method: dict[str, MethodOut]
     areas: list[AreaOut]
     criteria: list[CriterionOut]
 
 
-def _criterion(n: NodeResult) -> CriterionOut:
+def _criterion(n: NodeResult, rs: ast.RuleSet) -> CriterionOut:
     return CriterionOut(
         id=n.id, level="criterion" if n.depth == 1 else "subcriterion", title=n.title,
         method=n.method, source=n.source.kind if n.source else None, max=n.max,
         achieved=n.achieved, applicable=n.applicable, scorable=n.scorable, problem=n.problem,
+        recorded=n.recorded is not None,
+        recorded_source=n.recorded.source if n.recorded is not None else None,
         rule=f"{n.span.path}:{n.span.line}" if n.span else None,
+        source_text=source_text(rs, n.source),
         deductions=[DeductionOut(
             points=d.points, reason=d.reason, kind=d.kind, nominal=d.nominal,
             rule=f"{d.rule.path}:{d.rule.line}" if d.rule else None,
@@ -100,15 +150,27 @@ def _criterion(n: NodeResult) -> CriterionOut:
     )
 
 
-def result_model(r: UnitResult, index_step: Decimal | None) -> ResultOut:
+def result_model(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> ResultOut:
+    g = r.group
     return ResultOut(
         unit=UnitOut(id=r.unit_id, name=r.name, kind=r.kind), year=r.year, decision=r.decision,
-        facts_file=r.path, max=r.max, achieved=r.achieved, index=r.index, complete=r.complete,
+        facts_file=r.path, max=r.max, achieved=r.achieved if r.complete else None,
+        index=r.index if r.complete else None, complete=r.complete,
+        partial=None if r.complete else PartialOut(
+            achieved=r.achieved, not_scored=[f"{n.id}: {n.problem}" for n in r.problems]),
+        group=GroupOut(id=g.name, label=g.label, ranked=g.ranked) if g else None,
+        band=r.band,
+        recorded=[RecordedOut(level=x.level, key=x.key, label=recorded_label(x.level, x.key, rs),
+                              points=x.points, source=x.source) for x in r.recorded],
+        columns=[ColumnOut(name=c.name, label=c.label, max=c.max, achieved=c.achieved,
+                           recorded=c.recorded is not None) for c in r.columns],
+        published=r.published, published_source=r.published_source,
         by_method={m: MethodOut(max=a, achieved=b) for m, (a, b) in r.by_method.items()},
         areas=[AreaOut(id=a.id, title=a.title, max=a.max, achieved=a.achieved,
-                       index=area_index(a, index_step), applicable=a.applicable)
+                       index=area_index(a, index_step), applicable=a.applicable,
+                       recorded=a.recorded is not None, covered_by=a.covered)
                for a in r.areas],
-        criteria=[_criterion(n) for a in r.areas for n in a.walk() if n.depth > 0],
+        criteria=[_criterion(n, rs) for a in r.areas for n in a.walk() if n.depth > 0],
     )
 
 
@@ -136,21 +198,45 @@ def to_json(models: list[ResultOut]) -> str:
     return to_json_doc({"units": [m.model_dump(mode="python") for m in models]})
 
 
-def table(r: UnitResult, index_step: Decimal | None) -> str:
-    """A readable summary of one unit: its areas and totals."""
-    lines = [f"{r.name} ({r.kind}) — năm {r.year}, Quyết định {r.decision}"]
+def table(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> str:
+    """A readable summary of one unit: its areas and totals, points to two decimals."""
+    lines = [_("{name} ({kind}), year {year}, Decision {decision}").format(
+        name=r.name, kind=r.kind_label or r.kind, year=r.year, decision=r.decision)]
+    if r.group is not None:
+        lines.append("  " + _("Group: {group}{ranked}").format(
+            group=r.group.label, ranked="" if r.group.ranked else _(" (scored, not ranked)")))
     width = max([len(a.title) for a in r.areas] + [20])
-    lines.append(f"  {'Lĩnh vực':<{width + 4}} {'Điểm đạt':>9} {'Tối đa':>7} {'Chỉ số':>8}")
+    lines.append(f"  {_('Area'):<{width + 4}} {_('Points'):>9} {_('Max'):>7} {_('Index'):>8}")
     for a in r.areas:
-        got = vn.points(a.achieved) if a.achieved is not None else "—"
+        if a.recorded is not None:
+            got = vn.fixed(a.achieved, 2) + "*"  # type: ignore[arg-type]
+        elif a.covered is not None:
+            got = "·"
+        else:
+            got = vn.fixed(a.achieved, 2) if a.achieved is not None else "—"
         idx = area_index(a, index_step)
-        shown = vn.number(idx) + "%" if idx is not None else "—"
-        lines.append(f"  {a.id + '.':<3} {a.title:<{width}} {got:>9} {vn.points(a.max):>7} "
+        shown = vn.fixed(idx, 2) + "%" if idx is not None else "—"
+        lines.append(f"  {a.id + '.':<3} {a.title:<{width}} {got:>9} {vn.maximum(a.max):>7} "
                      f"{shown:>8}")
+    for c in r.columns:
+        got = vn.fixed(c.achieved, 2) if c.achieved is not None else "—"
+        mark = " " + _("(recorded from a document)") if c.recorded is not None else ""
+        lines.append(f"  {c.label}: {got}/{vn.maximum(c.max)}{mark}")
     for m, (mx, got) in r.by_method.items():
-        label = {"appraisal": "Thẩm định", "survey": "Điều tra XHH"}.get(m, m)
-        lines.append(f"  {label}: {vn.points(got)}/{vn.points(mx)}")
-    status = "" if r.complete else "  (CHƯA ĐỦ SỐ LIỆU: kết quả chưa đầy đủ)"
-    lines.append(f"  Tổng điểm: {vn.points(r.achieved)}/{vn.points(r.max)} — "
-                 f"Chỉ số: {vn.number(r.index)}%{status}")
+        shown = vn.fixed(got, 2) if got is not None else "—"
+        lines.append(f"  {method_name(m).capitalize()}: {shown}/{vn.maximum(mx)}")
+    for rec in r.recorded:
+        lines.append("  * " + _("recorded from a document: {what} {points} ({source})").format(
+            what=recorded_label(rec.level, rec.key, rs), points=vn.fixed(rec.points, 2),
+            source=rec.source or "—"))
+    if r.complete:
+        band = _("; classification: {band}").format(band=r.band) if r.band else ""
+        lines.append("  " + _("Total: {got}/{max}; index: {index}%{band}").format(
+            got=vn.fixed(r.achieved, 2), max=vn.maximum(r.max), index=vn.fixed(r.index, 2),
+            band=band))
+    else:
+        lines.append("  " + _("INCOMPLETE: {n} criteria not scored, no total: {which}").format(
+            n=len(r.problems), which="; ".join(f"{n.id} ({n.problem})" for n in r.problems)))
+        lines.append("  " + _("(points of what could be scored: {got} of {max})").format(
+            got=vn.fixed(r.achieved, 2), max=vn.maximum(r.max)))
     return "\n".join(lines)

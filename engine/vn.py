@@ -64,3 +64,14 @@ def value(v: object, type_: str) -> str:
     if isinstance(v, Decimal):
         return number(v)
     return str(v)
+
+
+def fixed(value: Decimal, decimals: int) -> str:
+    """A figure with a fixed number of decimals, as a published table column: 86,21 · 25,90."""
+    step = Decimal(1).scaleb(-decimals)
+    return number(value.quantize(step, ROUND_HALF_UP), min_decimals=decimals)
+
+
+def maximum(value: Decimal) -> str:
+    """A maximum as the decisions write it: 100 · 13,5 · 72,75 (no spurious ',0')."""
+    return number(value.normalize() if value == value.to_integral_value() else value)
