@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from dsl.ast import Span
+from dsl.i18n import _, ngettext
 
 
 @dataclass(frozen=True)
@@ -70,21 +71,21 @@ class UsageError(CchcError):
 def suggest(name: str, candidates: Iterable[str]) -> str:
     """Return `` (did you mean 'x'?)`` for the closest candidate, or an empty string."""
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    return _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
 
 
 def render(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> str:
     """Render diagnostics with the source line and a caret under the offending text."""
     out: list[str] = []
     for d in diagnostics:
-        out.append(f"{d.where}: error: {d.message}")
+        out.append(_("{where}: error: {message}").format(where=d.where, message=d.message))
         span = d.span
         if span is None:
             continue
         text = texts.get(span.path)
         if text is None:
             try:
-                with open(span.path, encoding="utf-8") as fh:
+                with open(span.path, encoding="utf-8", errors="replace") as fh:
                     text = fh.read()
             except OSError:
                 continue
@@ -99,3 +100,8 @@ def render(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> str:
         out.append(f"   {span.line} | {src}")
         out.append(f"   {gutter} | {' ' * (span.column - 1)}{'^' * max(1, width)}")
     return "\n".join(out)
+
+
+def error_count(n: int) -> str:
+    """The line under a list of errors: ``3 errors``."""
+    return ngettext("{n} error", "{n} errors", n).format(n=n)

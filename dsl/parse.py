@@ -21,42 +21,46 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from dsl import ast
 from dsl.errors import Diagnostic, RuleSyntaxError
-from dsl.i18n import _
+from dsl.i18n import N_, _
 
-# Readable names for terminals, since they appear in "expected one of".
+# Readable names for terminals, since they appear in "expected one of". Message ids (N_),
+# translated where they are shown; the punctuation and keywords need no translation.
 TERMINAL_NAMES = {
-    "NAME": "a name", "STRING": "a quoted text", "NUMBER": "a number", "PERCENT": "a percentage",
-    "DATE": "a date (YYYY-MM-DD)", "ID": "an id such as 1.2", "TYPE": "a fact type",
-    "METHOD": "'appraisal' or 'survey'", "SOURCE_KIND": "'published' or 'reconstructed'",
-    "ROUND_TARGET": "'criteria' or 'index'", "COMPARE": "a comparison", "ADD_OP": "'+' or '-'",
-    "MUL_OP": "'*' or '/'", "LBRACE": "'{'", "RBRACE": "'}'", "LPAR": "'('", "RPAR": "')'",
-    "COLON": "':'", "COMMA": "','", "EQUAL": "'='", "PLUS": "'+'", "DOT": "'.'",
-    "$END": "the end of the file",
+    "NAME": N_("a name"), "STRING": N_("a quoted text"), "NUMBER": N_("a number"),
+    "PERCENT": N_("a percentage"), "DATE": N_("a date (YYYY-MM-DD)"),
+    "ID": N_("an id such as 1.2"), "TYPE": N_("a fact type"),
+    "METHOD": N_("'appraisal' or 'survey'"), "SOURCE_KIND": N_("'published' or 'reconstructed'"),
+    "ROUND_TARGET": N_("'criteria' or 'index'"), "COMPARE": N_("a comparison"),
+    "ADD_OP": N_("'+' or '-'"), "MUL_OP": N_("'*' or '/'"), "LBRACE": "'{'", "RBRACE": "'}'",
+    "LPAR": "'('", "RPAR": "')'", "COLON": "':'", "COMMA": "','", "EQUAL": "'='", "PLUS": "'+'",
+    "DOT": "'.'", "$END": N_("the end of the file"),
 }
 
-# Common mistakes, with the label a person should read. Also used as test data.
+# Common mistakes, with the label a person should read. Also used as test data. The keys are
+# message ids (N_): a diagnostic carries the label translated, i.e. _(key).
 SYNTAX_ERRORS: dict[str, list[str]] = {
-    "a criterion needs 'max' and its points after its title, e.g. criterion 1.2 \"…\" max 2 {": [
+    N_("a criterion needs 'max' and its points after its title, "
+       "e.g. criterion 1.2 \"…\" max 2 {"): [
         'area 1 "A" { criterion 1.1 "B" { } }',
         'area 1 "A" { criterion 1.1 "B" 2 { } }',
     ],
-    "a reason must follow 'because' as a quoted text": [
+    N_("a reason must follow 'because' as a quoted text"): [
         'area 1 "A" { criterion 1.1 "B" max 1 { full if x else 0 because } }',
         'area 1 "A" { criterion 1.1 "B" max 1 { full if x else 0 because x } }',
     ],
-    "'deduct' needs a reason: add because \"…\" after the condition": [
+    N_("'deduct' needs a reason: add because \"…\" after the condition"): [
         'area 1 "A" { criterion 1.1 "B" max 1 { deduct 1 if x } }',
         'area 1 "A" { criterion 1.1 "B" max 1 { deduct 1 if x floor 0 } }',
     ],
-    "a text must be in double quotes on one line": [
+    N_("a text must be in double quotes on one line"): [
         "area 1 'A' { }",
         'area 1 "A { }',
     ],
-    "a decimal uses a point in rule files (0.5, not 0,5)": [
+    N_("a decimal uses a point in rule files (0.5, not 0,5)"): [
         'area 1 "A" { criterion 1.1 "B" max 0,5 { } }',
         'area 1 "A" { criterion 1.1 "B" max 1 { deduct 0,5 if x because "r" } }',
     ],
-    "a block is missing its closing '}'": [
+    N_("a block is missing its closing '}'"): [
         'area 1 "A" { criterion 1.1 "B" max 1 { full if x else 0 because "r" }',
     ],
 }
@@ -101,7 +105,8 @@ class _ToAst(Transformer):
         try:
             return dt.date.fromisoformat(token.value)
         except ValueError:
-            raise _ParseProblem(f"'{token.value}' is not a date", _span(self.path, token)) from None
+            raise _ParseProblem(_("'{text}' is not a date").format(text=token.value),
+                                _span(self.path, token)) from None
 
     @v_args(meta=True)
     def date(self, meta, c):
@@ -303,7 +308,8 @@ class _ToAst(Transformer):
                     props["applies_except"] = True
                 if item[0] in props:
                     what = item[0].replace("_", " ")
-                    raise _ParseProblem(f"'{what}' is given twice", self._s(meta))
+                    raise _ParseProblem(_("'{what}' is given twice").format(what=what),
+                                        self._s(meta))
                 props[item[0]] = item[1]
             else:
                 rules.append(item)
@@ -510,7 +516,8 @@ def _examples() -> tuple[tuple[object, str, str], ...]:
 
 
 def _label(err: UnexpectedInput) -> str | None:
-    """The human label of a known mistake: same parser state, the same token if possible.
+    """The label of a known mistake (a message id, untranslated): same parser state, the same
+    token if possible.
     Lark's match_examples compares whole stacks, so an example would only match a mistake
     made at the same nesting depth; the state on top of the stack is what matters here."""
     state = getattr(getattr(err, "state", None), "position", None)
@@ -525,8 +532,8 @@ def _label(err: UnexpectedInput) -> str | None:
 
 
 def _expected(names: set[str]) -> str:
-    readable = sorted({TERMINAL_NAMES.get(n, f"'{n.lower()}'") if n.isupper() else n
-                       for n in names})
+    readable = sorted({_(TERMINAL_NAMES[n]) if n in TERMINAL_NAMES
+                       else f"'{n.lower()}'" if n.isupper() else n for n in names})
     if len(readable) > 8:
         readable = readable[:8] + ["…"]
     return ", ".join(readable)
@@ -541,16 +548,20 @@ def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic
     length = 1
     if isinstance(err, UnexpectedToken):
         token = err.token
-        found = "the end of the file" if token.type == "$END" else f"'{token.value}'"
+        expected = _expected(err.accepts or err.expected)
         length = max(1, len(token.value)) if token.type != "$END" else 1
-        message = f"unexpected {found}; expected {_expected(err.accepts or err.expected)}"
+        if token.type == "$END":
+            message = _("the file ends too early; expected {expected}").format(expected=expected)
+        else:
+            message = _("unexpected {found}; expected {expected}").format(
+                found=f"'{token.value}'", expected=expected)
     elif isinstance(err, UnexpectedCharacters):
         found = text[err.pos_in_stream] if err.pos_in_stream < len(text) else "?"
-        message = f"unexpected character '{found}'"
+        message = _("unexpected character '{char}'").format(char=found)
     else:
-        message = "unexpected end of the file; a block is not closed"
+        message = _("unexpected end of the file; a block is not closed")
     if label:
-        message = f"{label}; {message}"
+        message = _("{label}; {problem}").format(label=_(label), problem=message)
     span = ast.Span(path, line, column, line, column + length)
     return Diagnostic(message, span)
 

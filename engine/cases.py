@@ -26,7 +26,7 @@ from typing import Any
 
 from dsl import ast
 from dsl.errors import Diagnostic, FactsError
-from dsl.tree import branches, outcomes, scoped_tree
+from dsl.tree import branches, facts_for_kind, outcomes, scoped_tree
 from engine import vn
 from engine.evaluate import NodeResult, score
 from engine.facts import read_yaml, record_from_data
@@ -112,8 +112,12 @@ def run_file(ruleset: ast.RuleSet, path: Path) -> list[CaseResult]:
         if not kind or "expect" not in case:
             raise FactsError([Diagnostic(f"case '{name}' needs a 'kind' (here or at the top) "
                                          "and an 'expect'", None, where, line)])
-        record = {"unit": {"id": "case", "name": name, "kind": kind}, "year": 2000,
-                  "facts": {**base, **case.get("facts", {})}}
+        # a base record is a convenience: only the facts this kind is scored on are taken
+        own = facts_for_kind(ruleset, kind) if isinstance(kind, str) else set()
+        year = (ruleset.years() or (2000, None))[0]
+        record = {"unit": {"id": "case", "name": name, "kind": kind}, "year": year,
+                  "facts": {**{k: v for k, v in base.items() if k in own},
+                            **case.get("facts", {})}}
         rec = record_from_data(ruleset, record, lines, where, ("cases", i))
         result = score(ruleset, rec)
         nodes = {n.id: n for a in result.areas for n in a.walk()}
