@@ -241,3 +241,16 @@ def test_a_rule_file_that_is_not_utf8_is_located(tmp_path):
     r = cchc("check", str(tmp_path / "r"), cwd=tmp_path)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     assert f"{p}:6:" in r.stderr and "UTF-8" in r.stderr
+
+
+def test_no_user_facing_text_says_seed(root):
+    for folder in ("rules", "facts"):
+        for p in sorted((root / folder).rglob("*")):
+            if p.is_file():
+                assert "seed" not in p.read_text("utf-8").lower(), p
+    e = cchc("explain", "rules/2022", MT, cwd=root)
+    assert e.returncode == 0, e.stderr
+    assert "seed" not in e.stdout.lower()
+    # the documents are cited in full: kind, number, issuer and title
+    assert "Báo cáo" in e.stdout and "UBND huyện Mường Tè" in e.stdout
+    assert "1726/QĐ-UBND" in e.stdout
