@@ -30,9 +30,11 @@ def load_ruleset(folder: str | Path) -> ast.RuleSet:
     """Parse and check a rule folder. Raises ``CchcError`` with every problem found."""
     root = Path(folder)
     if not root.is_dir():
-        raise UsageError([Diagnostic(f"no rule folder '{folder}'", None, str(folder))])
+        raise UsageError([Diagnostic(_("no rule folder '{folder}'").format(folder=folder), None,
+                                     str(folder))])
     if not any(root.glob("*.cchc")):
-        raise UsageError([Diagnostic("no .cchc rule files in this folder", None, str(folder))])
+        raise UsageError([Diagnostic(_("no .cchc rule files in this folder"), None,
+                                     str(folder))])
     ruleset = parse_folder(root)
     problems = check(ruleset)
     if problems:
@@ -82,53 +84,58 @@ class Checker(DeclarationChecker):
     def check_decision(self) -> None:
         decisions = [d for f in self.rs.files for d in f.decisions]
         if not decisions:
-            self.error("no 'decision' block: say which decision these rules encode", None)
+            self.error(_("no 'decision' block: say which decision these rules encode"), None)
             return
         for extra in decisions[1:]:
-            self.error("a second 'decision' block; a rule folder encodes one decision", extra.span)
+            self.error(_("a second 'decision' block; a rule folder encodes one decision"),
+                       extra.span)
         d = decisions[0]
         seen: set[str] = set()
         for name, _x, span in d.fields:
             if name in seen and name != "round":
-                self.error(f"'{name}' is given twice", span)
+                self.error(_("'{what}' is given twice").format(what=name), span)
             seen.add(name)
         for name in DECISION_REQUIRED:
             if name not in seen:
-                self.error(f"the decision has no '{name}'", d.span)
+                self.error(_("the decision has no '{field}'").format(field=name), d.span)
         self.check_years(d)
 
     def check_kinds(self) -> None:
         if not self.kinds:
-            self.error("no 'kind' declared: say which kinds of unit these rules score", None)
+            self.error(_("no 'kind' declared: say which kinds of unit these rules score"), None)
         seen: set[str] = set()
         for k in self.rs.kinds:
             if k.name in seen:
-                self.error(f"kind '{k.name}' is declared twice", k.span)
+                self.error(_("kind '{kind}' is declared twice").format(kind=k.name), k.span)
             seen.add(k.name)
             methods = [p.method for p in k.parts]
             for m in set(methods):
                 if methods.count(m) > 1:
-                    self.error(f"the scale of '{k.name}' names {m} twice", k.span)
+                    self.error(_("the scale of '{kind}' names {method} twice").format(
+                        kind=k.name, method=m), k.span)
             parts = sum((p.points for p in k.parts), Decimal(0))
             if parts != k.total:
-                self.error(f"the scale of '{k.name}' does not add up: its parts make {parts}, "
-                           f"not {k.total}", k.span)
+                self.error(_("the scale of '{kind}' does not add up: its parts make {parts}, "
+                             "not {total}").format(kind=k.name, parts=parts, total=k.total),
+                           k.span)
 
     def check_facts(self) -> None:
         seen: dict[str, ast.FactDecl] = {}
         for f in self.rs.files:
             for d in f.facts:
                 if d.name in seen:
-                    self.error(f"fact '{d.name}' is declared twice (first at "
-                               f"{seen[d.name].span})", d.span)
+                    self.error(_("fact '{name}' is declared twice (first at {where})").format(
+                        name=d.name, where=seen[d.name].span), d.span)
                 seen[d.name] = d
                 if d.default is not None and family(d.default.type) != family(d.type):
-                    self.error(f"the default of '{d.name}' is {type_name(d.default.type)}, "
-                               f"but the fact is {type_name(d.type)}", d.default.span)
+                    self.error(_("the default of '{name}' is {got}, but the fact is {type}")
+                               .format(name=d.name, got=type_name(d.default.type),
+                                       type=type_name(d.type)), d.default.span)
                 names = [x.name for x in d.fields]
                 for x in d.fields:
                     if names.count(x.name) > 1:
-                        self.error(f"field '{x.name}' is declared twice", x.span)
+                        self.error(_("field '{name}' is declared twice").format(name=x.name),
+                                   x.span)
 
     # ---- the tree ------------------------------------------------------------------------
     def check_tree(self) -> None:
@@ -136,7 +143,8 @@ class Checker(DeclarationChecker):
         all_kinds = tuple(self.kinds)
         for area in self.rs.areas:
             if "." in area.id:
-                self.error(f"an area's id is one number, not '{area.id}'", area.id_span)
+                self.error(_("an area's id is one number, not '{id}'").format(id=area.id),
+                           area.id_span)
             self.check_node(area, None, all_kinds, "appraisal", seen, ())
         for kind in self.kinds.values():
             self.check_scale(kind)
@@ -147,11 +155,12 @@ class Checker(DeclarationChecker):
         kinds = []
         for name, span in node.applies_to:
             if name not in self.kinds:
-                self.error(f"unknown kind '{name}'{suggest(name, self.kinds)}", span)
+                self.error(_("unknown kind '{kind}'").format(kind=name)
+                           + suggest(name, self.kinds), span)
                 return inherited  # one error is enough: do not report the sums it upsets
             if name not in inherited:
-                self.error(f"kind '{name}' is not scored by the enclosing area or criterion",
-                           span)
+                self.error(_("kind '{kind}' is not scored by the enclosing area or criterion")
+                           .format(kind=name), span)
             else:
                 kinds.append(name)
         if node.applies_except:
@@ -177,29 +186,34 @@ class Checker(DeclarationChecker):
         for other, other_kinds in seen.get(node.id, []):
             if set(other_kinds) & set(kinds) or not kinds:
                 shared = sorted(set(other_kinds) & set(kinds))
-                both = f" for {', '.join(shared)}" if shared else ""
-                self.error(f"duplicate id {node.id}{both} (first at {other.span})", node.id_span)
+                if shared:
+                    message = _("duplicate id {id} for {kinds} (first at {where})").format(
+                        id=node.id, kinds=", ".join(shared), where=other.span)
+                else:
+                    message = _("duplicate id {id} (first at {where})").format(
+                        id=node.id, where=other.span)
+                self.error(message, node.id_span)
                 break
         seen.setdefault(node.id, []).append((node, kinds))
         if parent is not None and node.id.rsplit(".", 1)[0] != parent.id:
-            self.error(f"{node.id} cannot stand inside {parent.id}: its id should be "
-                       f"{parent.id}.N", node.id_span)
+            self.error(_("{id} cannot stand inside {parent}: its id should be {parent}.N")
+                       .format(id=node.id, parent=parent.id), node.id_span)
         if node.id.count(".") > 2:
-            self.error(f"{node.id} is nested too deep: areas hold criteria, criteria hold "
-                       "sub-criteria", node.id_span)
+            self.error(_("{id} is nested too deep: areas hold criteria, criteria hold "
+                         "sub-criteria").format(id=node.id), node.id_span)
         if node.method is not None:
             method = node.method[0]
         if node.max is not None:
             for name, _x, span in node.max.by_kind:
                 if name not in kinds:
-                    self.error(f"a max for kind '{name}', which {node.id} does not score"
-                               f"{suggest(name, kinds)}", span)
+                    self.error(_("a max for kind '{kind}', which {id} does not score").format(
+                        kind=name, id=node.id) + suggest(name, kinds), span)
         scope: dict[str, object] = {}
         if node.applies_if is not None:
-            self.expect(node.applies_if, scope, ("yesno",), "'applies if' needs a yes/no")
+            self.expect(node.applies_if, scope, ("yesno",), _("'applies if' needs a yes/no"))
         if node.source is None and node.level == "criterion":
-            self.error(f"{node.id} has no 'source': say 'published' or 'reconstructed'",
-                       node.id_span)
+            self.error(_("{id} has no 'source': say 'published' or 'reconstructed'").format(
+                id=node.id), node.id_span)
         inner = (*outer, node.applies_if) if node.applies_if is not None else outer
         for child in node.children:
             self.check_node(child, node, kinds, method, seen, inner)
@@ -211,11 +225,11 @@ class Checker(DeclarationChecker):
                                  id=node.id, den=_expr_text(div.right, self.rs)), div.span)
         if node.children:
             for rule in node.rules:
-                self.error(f"{node.id} has sub-criteria and is scored as their sum; move this "
-                           "rule into a sub-criterion", rule.span)
+                self.error(_("{id} has sub-criteria and is scored as their sum; move this "
+                             "rule into a sub-criterion").format(id=node.id), rule.span)
             self.check_sums(node, kinds)
         elif node.level == "area":
-            self.error(f"area {node.id} has no criteria", node.id_span)
+            self.error(_("area {id} has no criteria").format(id=node.id), node.id_span)
         else:
             self.check_rules(node, kinds)
 
@@ -231,9 +245,14 @@ class Checker(DeclarationChecker):
             total = self.real_max(node, kind, kinds)
             own = node.max.for_kind(kind)
             if total != own:
-                what = "sub-criteria" if node.level == "criterion" else "criteria"
-                self.error(f"the {what} of {node.id} add up to {total} for {kind}, "
-                           f"but {node.id} has max {own}", node.max.span)
+                if node.level == "criterion":
+                    message = _("the sub-criteria of {id} add up to {total} for {kind}, "
+                                "but {id} has max {max}")
+                else:
+                    message = _("the criteria of {id} add up to {total} for {kind}, "
+                                "but {id} has max {max}")
+                self.error(message.format(id=node.id, total=total, kind=kind, max=own),
+                           node.max.span)
 
     def whole(self, node: ast.Node, kind: str, inherited: tuple[str, ...]) -> bool:
         """Whether a kind is scored on every criterion below this node."""
@@ -282,14 +301,15 @@ class Checker(DeclarationChecker):
         if any(totals.get(m, Decimal(0)) != want.get(m, Decimal(0)) for m in methods):
             got = " + ".join(f"{m} {totals.get(m, 0)}" for m in methods)
             said = " + ".join(f"{p.method} {p.points}" for p in kind.parts)
-            self.error(f"the criteria for '{kind.name}' add up to {got}, but its scale says "
-                       f"{kind.total} = {said}", kind.span)
+            self.error(_("the criteria for '{kind}' add up to {got}, but its scale says "
+                         "{total} = {said}").format(kind=kind.name, got=got, total=kind.total,
+                                                   said=said), kind.span)
 
     # ---- rules ---------------------------------------------------------------------------
     def check_rules(self, node: ast.Node, kinds: tuple[str, ...]) -> None:
         rules = node.rules
         if not rules:
-            self.error(f"{node.id} has no scoring rule", node.id_span)
+            self.error(_("{id} has no scoring rule").format(id=node.id), node.id_span)
             return
         assert node.max is not None
         maxima = [node.max.for_kind(k) for k in kinds] or [node.max.default]
@@ -298,24 +318,30 @@ class Checker(DeclarationChecker):
         deducts = [r for r in rules if isinstance(r, ast.Deduct)]
         floors = [r for r in rules if isinstance(r, ast.Floor)]
         if len(forms) > 1 or (forms and (deducts or floors)):
-            self.error(f"{node.id} mixes scoring forms; a criterion is scored by one of levels, "
-                       "full, proportional or points, or by deductions from its max",
+            self.error(_("{id} mixes scoring forms; a criterion is scored by one of levels, "
+                         "full, proportional or points, or by deductions from its max").format(
+                             id=node.id),
                        (forms[1] if len(forms) > 1 else [*deducts, *floors][0]).span)
         for r in floors[1:]:
-            self.error("a second 'floor'", r.span)
+            self.error(_("a second 'floor'"), r.span)
         if floors and not deducts:
-            self.error("'floor' only makes sense with deductions", floors[0].span)
+            self.error(_("'floor' only makes sense with deductions"), floors[0].span)
         for r in floors:
             if not Decimal(0) <= r.points <= least_max:
-                self.error(f"the floor must lie between 0 and the max {least_max}", r.span)
+                self.error(_("the floor must lie between 0 and the max {max}").format(
+                    max=least_max), r.span)
         for r in rules:
             getattr(self, f"check_{type(r).__name__.lower()}")(r, node, least_max, max(maxima))
         if deducts and not floors:
             reach = deduction_reach(deducts)
             if reach > least_max:
-                how = "without limit" if reach.is_infinite() else f"up to {reach}"
-                self.error(f"deductions can take {node.id} below 0 ({how}, from max "
-                           f"{least_max}); add 'at most N' to a deduction or 'floor 0'",
+                if reach.is_infinite():
+                    message = _("deductions can take {id} below 0 (without limit, from max "
+                                "{max}); add 'at most N' to a deduction or 'floor 0'")
+                else:
+                    message = _("deductions can take {id} below 0 (up to {reach}, from max "
+                                "{max}); add 'at most N' to a deduction or 'floor 0'")
+                self.error(message.format(id=node.id, reach=reach, max=least_max),
                            deducts[0].span)
 
     def check_floor(self, r: ast.Floor, node: ast.Node, least: Decimal, most: Decimal) -> None:
@@ -324,60 +350,61 @@ class Checker(DeclarationChecker):
     def check_deduct(self, r: ast.Deduct, node: ast.Node, least: Decimal, most: Decimal) -> None:
         scope: dict[str, object] = {}
         if r.points <= 0:
-            self.error("a deduction must take away more than 0 points", r.span)
+            self.error(_("a deduction must take away more than 0 points"), r.span)
         if r.scope == "each":
             assert r.list is not None and r.var is not None
             decl = self.list_fact(r.list, r.list_span or r.span)
             scope[r.var] = ("record", decl) if decl is not None else ("unknown", None)
             if r.condition is not None:
-                self.expect(r.condition, scope, ("yesno",), "'where' needs a yes/no")
+                self.expect(r.condition, scope, ("yesno",), _("'where' needs a yes/no"))
         elif r.scope == "if":
             assert r.condition is not None
-            self.expect(r.condition, scope, ("yesno",), "'if' needs a yes/no")
+            self.expect(r.condition, scope, ("yesno",), _("'if' needs a yes/no"))
         else:
             assert r.condition is not None
-            self.expect(r.condition, scope, NUMERIC, "'per' needs a number to count")
+            self.expect(r.condition, scope, NUMERIC, _("'per' needs a number to count"))
         if r.cap is not None and r.cap > most:
-            self.error(f"'at most {r.cap}' is more than the max {most}", r.span)
+            self.error(_("'at most {cap}' is more than the max {max}").format(cap=r.cap, max=most),
+                       r.span)
         self.check_template(r.because, scope, value=False)
 
     def check_full(self, r: ast.Full, node: ast.Node, least: Decimal, most: Decimal) -> None:
-        self.expect(r.condition, {}, ("yesno",), "'full if' needs a yes/no")
+        self.expect(r.condition, {}, ("yesno",), _("'full if' needs a yes/no"))
         if r.otherwise < 0 or r.otherwise >= least:
-            self.error(f"'else {r.otherwise}' must be at least 0 and less than the max {least}",
-                       r.span)
+            self.error(_("'else {points}' must be at least 0 and less than the max {max}").format(
+                points=r.otherwise, max=least), r.span)
         self.check_template(r.because, {}, value=False)
 
     def check_proportional(self, r: ast.Proportional, node: ast.Node, least: Decimal,
                            most: Decimal) -> None:
-        self.expect(r.ratio, {}, ("percent",), "'proportional' needs a percentage")
+        self.expect(r.ratio, {}, ("percent",), _("'proportional' needs a percentage"))
         self.check_template(r.because, {}, value=True)
 
     def check_points(self, r: ast.Points, node: ast.Node, least: Decimal, most: Decimal) -> None:
-        self.expect(r.value, {}, NUMERIC, "'points' needs a number of points")
+        self.expect(r.value, {}, NUMERIC, _("'points' needs a number of points"))
         self.check_template(r.because, {}, value=True)
 
     def check_levels(self, r: ast.Levels, node: ast.Node, least: Decimal, most: Decimal) -> None:
         t = self.infer(r.by, {})
         if t is not None and family(t) not in ("number", "percent", "date"):
-            self.error(f"'levels by' needs a number, a percentage or a date, not {type_name(t)}",
-                       r.by.span)
+            self.error(_("'levels by' needs a number, a percentage or a date, not {got}").format(
+                got=type_name(t)), r.by.span)
             t = None
         taken: list[Interval] = []
         for i, level in enumerate(r.levels):
             b = level.bound
             for lit in (b.low, b.high):
                 if lit is not None and t is not None and family(lit.type) != family(t):
-                    self.error(f"this level compares {type_name(t)} with "
-                               f"{type_name(lit.type)}", lit.span)
+                    self.error(_("this level compares {left} with {right}").format(
+                        left=type_name(t), right=type_name(lit.type)), lit.span)
                     t = None
             if b.kind == "else" and i != len(r.levels) - 1:
-                self.error("'else' must be the last level", b.span)
+                self.error(_("'else' must be the last level"), b.span)
             if level.points > least:
-                self.error(f"this level awards {level.points}, more than the max {least}",
-                           level.span)
+                self.error(_("this level awards {points}, more than the max {max}").format(
+                    points=level.points, max=least), level.span)
             if level.points < least and level.because is None:
-                self.error("a level below the max needs a reason: add because \"…\"",
+                self.error(_("a level below the max needs a reason: add because \"…\""),
                            level.span)
             if level.because is not None:
                 self.check_template(level.because, {}, value=True)
@@ -385,19 +412,21 @@ class Checker(DeclarationChecker):
                 continue
             interval = interval_of(b, domain_for(t))
             if interval is None:
-                self.error("this level is empty: its lower bound is above its upper bound", b.span)
+                self.error(_("this level is empty: its lower bound is above its upper bound"),
+                           b.span)
                 continue
             rest = [interval]
             for prev in taken:
                 rest = [piece for x in rest for piece in subtract(x, prev)]
             if not rest:
-                self.error("this level can never be reached: the levels above take all its "
-                           "values", b.span)
+                self.error(_("this level can never be reached: the levels above take all its "
+                             "values"), b.span)
             taken.append(interval)
         if t is not None and not any(lv.bound.kind == "else" for lv in r.levels):
             gaps = [domain_for(t)]
             for x in taken:
                 gaps = [piece for g in gaps for piece in subtract(g, x)]
             if gaps:
-                self.error(f"no level covers values {describe(gaps[0], t)}; add a level or "
-                           "'else: 0 because \"…\"'", r.span)
+                self.error(_("no level covers values {values}; add a level or "
+                             "'else: 0 because \"…\"'").format(values=describe(gaps[0], t)),
+                           r.span)

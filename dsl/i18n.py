@@ -3,7 +3,14 @@
 Takes the language (``--lang``, else ``CCHC_LANG``, else the locale's ``LANGUAGE``/``LC_ALL``/
 ``LC_MESSAGES``/``LANG``; Vietnamese when none names English); gives ``_`` and ``ngettext``.
 Message ids in the code are English; ``dsl/locale/vi/LC_MESSAGES/cchc.po`` gives their Vietnamese
-text. The ``.po`` file is read with Babel at first use, so no compiled ``.mo`` is kept in the tree.
+text, and ``click.po`` beside it that of click's own words (``engine/cli_i18n.py``). The ``.po``
+files are read with Babel at first use, so no compiled ``.mo`` is kept in the tree.
+
+Writing a message: ``_("unknown kind '{kind}'").format(kind=name)`` -- an English id with
+named ``str.format`` placeholders, never an f-string inside ``_()`` (the catalogue would not
+find it); module-level constants are marked with ``N_`` and translated where they are shown.
+Then extract, update and translate, as ``babel.cfg`` says; ``tests/test_i18n.py`` fails while a
+message has no Vietnamese text or a translation loses or adds a placeholder.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from importlib import resources
 LANGUAGES = ("vi", "en")
 DEFAULT = "vi"
 DOMAIN = "cchc"
+DOMAINS = (DOMAIN, "click")  # our messages, then click's own
 
 _state = {"lang": ""}
 
@@ -55,20 +63,21 @@ def _catalogue(lang: str) -> dict[str, tuple[str, ...]]:
         return {}
     from babel.messages.pofile import read_po  # only when a catalogue is read
 
-    ref = resources.files("dsl").joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
-    try:
-        with ref.open("rb") as fh:
-            catalog = read_po(fh, locale=lang)
-    except FileNotFoundError:
-        return {}
     out: dict[str, tuple[str, ...]] = {}
-    for m in catalog:
-        if not m.id or m.fuzzy:
+    for domain in reversed(DOMAINS):  # ours last: it wins where both have a message
+        ref = resources.files("dsl").joinpath("locale", lang, "LC_MESSAGES", f"{domain}.po")
+        try:
+            with ref.open("rb") as fh:
+                catalog = read_po(fh, locale=lang)
+        except FileNotFoundError:
             continue
-        key = m.id[0] if isinstance(m.id, (list, tuple)) else m.id
-        strings = tuple(m.string) if isinstance(m.string, (list, tuple)) else (m.string,)
-        if any(strings):
-            out[key] = strings
+        for m in catalog:
+            if not m.id or m.fuzzy:
+                continue
+            key = m.id[0] if isinstance(m.id, (list, tuple)) else m.id
+            strings = tuple(m.string) if isinstance(m.string, (list, tuple)) else (m.string,)
+            if all(strings):
+                out[key] = strings
     return out
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from dsl import ast
+from dsl.i18n import _
 
 INF = Decimal("Infinity")
 
@@ -85,7 +86,8 @@ def subtract(a: Interval, b: Interval) -> list[Interval]:
 
 
 def describe(x: Interval, t: object) -> str:
-    """Say an interval the way a level is written: 'from 0% to under 80%'."""
+    """Say an interval the way a level is written: 'from 0% to under 80%' (translated: the
+    Vietnamese says it in words, 'từ 0% đến dưới 80%'; the values keep the rule syntax)."""
 
     def show(v: Decimal) -> str:
         if t == "percent":
@@ -95,10 +97,13 @@ def describe(x: Interval, t: object) -> str:
         return f"{v.normalize():f}"
 
     if x.lo == x.hi:
-        return f"= {show(x.lo)}"
+        return _("= {value}").format(value=show(x.lo))
     if x.lo.is_infinite():
-        return f"{'at most' if x.hi_in else 'under'} {show(x.hi)}"
+        return (_("at most {value}") if x.hi_in else _("under {value}")).format(value=show(x.hi))
     if x.hi.is_infinite():
-        return f"{'from' if x.lo_in else 'above'} {show(x.lo)}"
-    start = f"from {show(x.lo)}" if x.lo_in else f"above {show(x.lo)}"
-    return f"{start} to {'' if x.hi_in else 'under '}{show(x.hi)}"
+        return (_("from {value}") if x.lo_in else _("above {value}")).format(value=show(x.lo))
+    if x.lo_in:
+        phrase = _("from {low} to {high}") if x.hi_in else _("from {low} to under {high}")
+    else:
+        phrase = _("above {low} to {high}") if x.hi_in else _("above {low} to under {high}")
+    return phrase.format(low=show(x.lo), high=show(x.hi))

@@ -9,17 +9,23 @@ from __future__ import annotations
 
 from dsl import ast
 from dsl.errors import suggest
+from dsl.i18n import N_, _
 from dsl.tree import HOLE
 
 NUMERIC = ("number", "count")
 
 
+TYPE_NAMES = {"number": N_("a number"), "count": N_("a number"), "percent": N_("a percentage"),
+              "yesno": N_("a yes/no"), "date": N_("a date"), "text": N_("a text"),
+              "list": N_("a list"), "record": N_("a record")}
+
+
 def type_name(t: object) -> str:
-    """How a type reads in a message."""
+    """How a type reads in a message (translated)."""
     if isinstance(t, tuple):
-        return "a list" if t[0] == "list" else "a record"
-    return {"number": "a number", "count": "a number", "percent": "a percentage",
-            "yesno": "a yes/no", "date": "a date", "text": "a text"}.get(str(t), str(t))
+        key = "list" if t[0] == "list" else "record"
+        return _(TYPE_NAMES[key])
+    return _(TYPE_NAMES[str(t)]) if str(t) in TYPE_NAMES else str(t)
 
 
 def family(t: object) -> object:
@@ -37,10 +43,12 @@ class ExprChecker:
     def list_fact(self, name: str, span: ast.Span) -> ast.FactDecl | None:
         decl = self.facts.get(name)
         if decl is None:
-            self.error(f"unknown fact '{name}'{suggest(name, self.facts)}", span)
+            self.error(_("unknown fact '{name}'").format(name=name) + suggest(name, self.facts),
+                       span)
             return None
         if decl.type != "list":
-            self.error(f"'{name}' is {type_name(decl.type)}, not a list", span)
+            self.error(_("'{name}' is {type}, not a list").format(name=name,
+                                                                  type=type_name(decl.type)), span)
             return None
         return decl
 
@@ -48,7 +56,7 @@ class ExprChecker:
                message: str) -> None:
         t = self.infer(expr, scope)
         if t is not None and t not in types:
-            self.error(f"{message}, not {type_name(t)}", expr.span)
+            self.error(_("{need}, not {got}").format(need=message, got=type_name(t)), expr.span)
 
     def infer(self, e: ast.Expr, scope: dict[str, object]) -> object | None:
         """The type of an expression, or None after reporting why it has none."""
@@ -56,13 +64,13 @@ class ExprChecker:
             return e.type
         if isinstance(e, ast.Name):
             if e.name in scope:
-                self.error(f"'{e.name}' is a record; name one of its fields, e.g. "
-                           f"{e.name}.field", e.span)
+                self.error(_("'{name}' is a record; name one of its fields, e.g. {name}.field")
+                           .format(name=e.name), e.span)
                 return None
             decl = self.facts.get(e.name)
             if decl is None:
-                self.error(f"unknown fact '{e.name}'{suggest(e.name, [*self.facts, *scope])}",
-                           e.span)
+                self.error(_("unknown fact '{name}'").format(name=e.name)
+                           + suggest(e.name, [*self.facts, *scope]), e.span)
                 return None
             return ("list", decl) if decl.type == "list" else decl.type
         if isinstance(e, ast.Field):
@@ -70,32 +78,34 @@ class ExprChecker:
             if rec is not None and rec[0] == "unknown":  # type: ignore[index]
                 return None  # its list is unknown, and that was reported
             if rec is None:
-                self.error(f"unknown name '{e.record}'{suggest(e.record, scope)}; fields are "
-                           "read from the record of 'for each' or 'count'", e.span)
+                self.error(_("unknown name '{name}'{suggestion}; fields are read from the record "
+                             "of 'for each' or 'count'").format(
+                                 name=e.record, suggestion=suggest(e.record, scope)), e.span)
                 return None
             decl = rec[1]  # type: ignore[index]
             for f in decl.fields:
                 if f.name == e.name:
                     return f.type
-            self.error(f"'{decl.name}' has no field '{e.name}'"
-                       f"{suggest(e.name, [f.name for f in decl.fields])}", e.span)
+            self.error(_("'{record}' has no field '{name}'").format(record=decl.name, name=e.name)
+                       + suggest(e.name, [f.name for f in decl.fields]), e.span)
             return None
         if isinstance(e, ast.Count):
             decl = self.list_fact(e.list, e.span)
             if e.where is not None:
                 inner = dict(scope)
                 inner[e.var] = ("record", decl) if decl is not None else ("unknown", None)
-                self.expect(e.where, inner, ("yesno",), "'where' needs a yes/no")
+                self.expect(e.where, inner, ("yesno",), _("'where' needs a yes/no"))
             return "count"
         if isinstance(e, ast.Not):
-            self.expect(e.operand, scope, ("yesno",), "'not' needs a yes/no")
+            self.expect(e.operand, scope, ("yesno",), _("'not' needs a yes/no"))
             return "yesno"
         return self.infer_binop(e, scope)
 
     def infer_binop(self, e: ast.BinOp, scope: dict[str, object]) -> object | None:
         if e.op in ("and", "or"):
-            self.expect(e.left, scope, ("yesno",), f"'{e.op}' needs a yes/no")
-            self.expect(e.right, scope, ("yesno",), f"'{e.op}' needs a yes/no")
+            need = _("'{op}' needs a yes/no").format(op=e.op)
+            self.expect(e.left, scope, ("yesno",), need)
+            self.expect(e.right, scope, ("yesno",), need)
             return "yesno"
         lt, rt = self.infer(e.left, scope), self.infer(e.right, scope)
         if lt is None or rt is None:
@@ -103,24 +113,29 @@ class ExprChecker:
         lf, rf = family(lt), family(rt)
         if e.op in ("<", "<=", ">", ">=", "=", "!="):
             if lf != rf or isinstance(lf, tuple):
-                hint = " (write a percentage as 80%)" if {lf, rf} == {"number", "percent"} else ""
-                self.error(f"cannot compare {type_name(lt)} with {type_name(rt)}{hint}", e.span)
+                hint = (_(" (write a percentage as 80%)") if {lf, rf} == {"number", "percent"}
+                        else "")
+                self.error(_("cannot compare {left} with {right}").format(
+                    left=type_name(lt), right=type_name(rt)) + hint, e.span)
                 return None
             if lf in ("yesno", "text") and e.op not in ("=", "!="):
-                self.error(f"{type_name(lt)} can only be compared with = or !=", e.span)
+                self.error(_("{type} can only be compared with = or !=").format(
+                    type=type_name(lt)), e.span)
                 return None
             return "yesno"
         ok = {("number", "number"), ("percent", "percent"), ("percent", "number"),
               ("number", "percent")}
         if (lf, rf) not in ok:
-            self.error(f"cannot use '{e.op}' on {type_name(lt)} and {type_name(rt)}", e.span)
+            self.error(_("cannot use '{op}' on {left} and {right}").format(
+                op=e.op, left=type_name(lt), right=type_name(rt)), e.span)
             return None
         if e.op == "/":
             return "number" if (lf, rf) == ("number", "percent") else "percent"
         if e.op == "*":
             return "percent" if "percent" in (lf, rf) else "number"
         if lf != rf:
-            self.error(f"cannot use '{e.op}' on {type_name(lt)} and {type_name(rt)}", e.span)
+            self.error(_("cannot use '{op}' on {left} and {right}").format(
+                op=e.op, left=type_name(lt), right=type_name(rt)), e.span)
             return None
         return lf
 
@@ -134,15 +149,19 @@ class ExprChecker:
             if "." in hole:
                 rec, _sep, name = hole.partition(".")
                 if rec not in scope:
-                    self.error(f"unknown name '{rec}' in the reason{suggest(rec, scope)}", span)
+                    self.error(_("unknown name '{name}' in the reason").format(name=rec)
+                               + suggest(rec, scope), span)
                     continue
                 if scope[rec][0] == "unknown":  # type: ignore[index]
                     continue
                 fields = [f.name for f in scope[rec][1].fields]  # type: ignore[index]
                 if name not in fields:
-                    self.error(f"'{rec}' has no field '{name}'{suggest(name, fields)}", span)
+                    self.error(_("'{record}' has no field '{name}'").format(record=rec, name=name)
+                               + suggest(name, fields), span)
             elif hole not in self.facts:
                 names = [*self.facts, *(["value"] if value else [])]
-                self.error(f"unknown fact '{hole}' in the reason{suggest(hole, names)}", span)
+                self.error(_("unknown fact '{name}' in the reason").format(name=hole)
+                           + suggest(hole, names), span)
             elif self.facts[hole].type == "list":
-                self.error(f"'{hole}' is a list; a reason can show one value", span)
+                self.error(_("'{name}' is a list; a reason can show one value").format(name=hole),
+                           span)

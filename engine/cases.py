@@ -19,6 +19,7 @@ outcomes (full, partial, zero, not applicable) no case exercised. A case file::
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -26,12 +27,28 @@ from typing import Any
 
 from dsl import ast
 from dsl.errors import Diagnostic, FactsError
+from dsl.i18n import N_, _
 from dsl.tree import branches, facts_for_kind, outcomes, scoped_tree
 from engine import vn
 from engine.evaluate import NodeResult, score
 from engine.facts import read_yaml, record_from_data
 
 NOT_APPLICABLE, NOT_SCORABLE, NOT_SCORED = "not applicable", "not scorable", "not scored"
+
+# How the branches (named as dsl.tree.branches names them) and outcomes read in a report.
+_BRANCH_WORDS = {
+    "applies": N_("applies"), "does not apply": N_("does not apply"),
+    "condition holds": N_("condition holds"), "condition fails": N_("condition fails"),
+    "full": N_("full"), "below max": N_("below max"), "partial": N_("partial"),
+    "zero": N_("zero"), "not applicable": N_("not applicable"),
+}
+_BRANCH_NUMBERED = [
+    (re.compile(r"denominator (\d+) is 0"), N_("denominator {n} is 0")),
+    (re.compile(r"denominator (\d+) is not 0"), N_("denominator {n} is not 0")),
+    (re.compile(r"level (\d+)"), N_("level {n}")),
+    (re.compile(r"deduction (\d+) applied"), N_("deduction {n} applied")),
+    (re.compile(r"deduction (\d+) not applied"), N_("deduction {n} not applied")),
+]
 
 
 @dataclass
@@ -60,37 +77,50 @@ def _points(v: Any) -> Decimal:
     return Decimal(str(v))
 
 
+def _shown_points(value: Decimal) -> str:
+    return _("{points} points").format(points=vn.points(value))
+
+
 def _check_node(node: NodeResult | None, crit: str, want: Any) -> list[str]:
     if want == NOT_SCORED:  # the kind's appendix does not hold this criterion at all
-        return [] if node is None else [f"{crit}: expected the kind not to be scored on it"]
+        return [] if node is None else [
+            _("{crit}: expected the kind not to be scored on it").format(crit=crit)]
     if node is None:
-        return [f"{crit}: expected {want!r}, but the unit's kind is not scored on {crit}"]
+        return [_("{crit}: expected {want}, but the unit's kind is not scored on {crit}").format(
+            crit=crit, want=repr(want))]
     got_state = (NOT_APPLICABLE if not node.applicable else
                  NOT_SCORABLE if not node.scorable else None)
+    problem = f" ({node.problem})" if node.problem else ""
     if isinstance(want, str):
         if want not in (NOT_APPLICABLE, NOT_SCORABLE):
-            return [f"{crit}: unknown expectation {want!r} (write points, '{NOT_APPLICABLE}', "
-                    f"'{NOT_SCORABLE}' or '{NOT_SCORED}')"]
+            return [_("{crit}: unknown expectation {want} (write points, '{not_applicable}', "
+                      "'{not_scorable}' or '{not_scored}')").format(
+                          crit=crit, want=repr(want), not_applicable=NOT_APPLICABLE,
+                          not_scorable=NOT_SCORABLE, not_scored=NOT_SCORED)]
         if got_state != want:
-            shown = got_state or f"{vn.points(node.achieved)} điểm"  # type: ignore[arg-type]
-            return [f"{crit}: expected {want}, got {shown}"
-                    + (f" ({node.problem})" if node.problem else "")]
+            shown = (f"'{got_state}'" if got_state
+                     else _shown_points(node.achieved))  # type: ignore[arg-type]
+            return [_("{crit}: expected {want}, got {got}").format(
+                crit=crit, want=f"'{want}'", got=shown) + problem]
         return []
     spec = want if isinstance(want, dict) else {"points": want}
     out = []
     if got_state is not None and "points" in spec:
-        return [f"{crit}: expected {vn.points(_points(spec['points']))} điểm, got {got_state}"
-                + (f" ({node.problem})" if node.problem else "")]
+        return [_("{crit}: expected {want}, got {got}").format(
+            crit=crit, want=_shown_points(_points(spec["points"])), got=f"'{got_state}'")
+            + problem]
     if "points" in spec and node.achieved != _points(spec["points"]):
-        out.append(f"{crit}: expected {vn.points(_points(spec['points']))} điểm, "
-                   f"got {vn.points(node.achieved)}")  # type: ignore[arg-type]
+        out.append(_("{crit}: expected {want}, got {got}").format(
+            crit=crit, want=_shown_points(_points(spec["points"])),
+            got=_shown_points(node.achieved)))  # type: ignore[arg-type]
     if "max" in spec and node.max != _points(spec["max"]):
-        out.append(f"{crit}: expected max {vn.points(_points(spec['max']))}, "
-                   f"got {vn.points(node.max)}")
+        out.append(_("{crit}: expected max {want}, got {got}").format(
+            crit=crit, want=vn.points(_points(spec["max"])), got=vn.points(node.max)))
     if "reasons" in spec:
         got = [d.reason for d in node.deductions if d.kind == "rule"]
         if got != list(spec["reasons"]):
-            out.append(f"{crit}: expected reasons {list(spec['reasons'])!r}, got {got!r}")
+            out.append(_("{crit}: expected reasons {want}, got {got}").format(
+                crit=crit, want=repr(list(spec["reasons"])), got=repr(got)))
     return out
 
 
@@ -99,7 +129,7 @@ def run_file(ruleset: ast.RuleSet, path: Path) -> list[CaseResult]:
     data, lines = read_yaml(path)
     where = str(path)
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
-        raise FactsError([Diagnostic("a case file needs a list 'cases'", None, where, 1)])
+        raise FactsError([Diagnostic(_("a case file needs a list 'cases'"), None, where, 1)])
     base: dict[str, Any] = {}
     if "base" in data:
         base_data, _lines = read_yaml((path.parent / data["base"]).resolve())
@@ -107,11 +137,12 @@ def run_file(ruleset: ast.RuleSet, path: Path) -> list[CaseResult]:
     results = []
     for i, case in enumerate(data["cases"]):
         line = lines.get(("cases", i))
-        name = str(case.get("name", f"case {i + 1}"))
+        name = str(case.get("name", _("case {n}").format(n=i + 1)))
         kind = case.get("kind", data.get("kind"))
         if not kind or "expect" not in case:
-            raise FactsError([Diagnostic(f"case '{name}' needs a 'kind' (here or at the top) "
-                                         "and an 'expect'", None, where, line)])
+            raise FactsError([Diagnostic(_("case '{name}' needs a 'kind' (here or at the top) "
+                                           "and an 'expect'").format(name=name), None, where,
+                                         line)])
         # a base record is a convenience: only the facts this kind is scored on are taken
         own = facts_for_kind(ruleset, kind) if isinstance(kind, str) else set()
         year = (ruleset.years() or (2000, None))[0]
@@ -194,22 +225,45 @@ def coverage(ruleset: ast.RuleSet, results: list[CaseResult]) -> Coverage:
     return cov
 
 
+def branch_text(name: str) -> str:
+    """A branch or outcome as a report shows it (translated): 'level 2', 'outcome: zero'."""
+    if name.startswith("outcome: "):
+        return _("outcome: {outcome}").format(outcome=branch_text(name[len("outcome: "):]))
+    if name in _BRANCH_WORDS:
+        return _(_BRANCH_WORDS[name])
+    for pattern, message in _BRANCH_NUMBERED:
+        m = pattern.fullmatch(name)
+        if m:
+            return _(message).format(n=m.group(1))
+    return name
+
+
 def report(results: list[CaseResult], cov: Coverage | None) -> str:
     """The text ``cchc test`` prints: failures in full, then counts and coverage."""
     lines: list[str] = []
     for r in results:
         if not r.passed:
-            lines.append(f"FAIL {r.where}: {r.name} ({r.kind})")
+            lines.append(_("FAIL {where}: {name} ({kind})").format(where=r.where, name=r.name,
+                                                                   kind=r.kind))
             lines += [f"    {p}" for p in r.problems]
     if cov is not None:
         missing = cov.missing()
         hb, nb, ho, no = cov.totals()
-        lines.append(f"coverage: branches {hb}/{nb} ({_pct(hb, nb)}), "
-                     f"outcomes {ho}/{no} ({_pct(ho, no)})")
+        lines.append(_("coverage: branches {hit_branches}/{branches} ({branch_share}), "
+                       "outcomes {hit_outcomes}/{outcomes} ({outcome_share})").format(
+                           hit_branches=hb, branches=nb, branch_share=_pct(hb, nb),
+                           hit_outcomes=ho, outcomes=no, outcome_share=_pct(ho, no)))
         for nid, miss in missing.items():
-            lines.append(f"    {nid}: not exercised: {', '.join(miss)}")
-    passed = sum(r.passed for r in results)
-    lines.append(f"{passed} passed, {len(results) - passed} failed")
+            lines.append("    " + _("{node}: not exercised: {branches}").format(
+                node=nid, branches=", ".join(branch_text(b) for b in miss)))
+    passed, failed = sum(r.passed for r in results), sum(not r.passed for r in results)
+    summary = _("{passed} passed, {failed} failed").format(passed=passed, failed=failed)
+    machine = f"{passed} passed, {failed} failed"
+    if summary != machine:
+        lines.append(summary)
+    # The last line stays in English, whatever the language: CI tooling reads
+    # 'N passed, N failed' from it. Do not translate it.
+    lines.append(machine)
     return "\n".join(lines) + "\n"
 
 

@@ -19,10 +19,19 @@ import click
 
 from dsl import ast
 from dsl.check import load_ruleset
-from dsl.i18n import _
-from dsl.errors import CchcError, Diagnostic, UsageError, suggest
+from dsl.errors import CchcError, Diagnostic, UsageError, error_count, suggest
+from dsl.i18n import N_, _, set_language
 from engine.cases import case_files, coverage, run_file
 from engine.cases import report as case_report
+from engine.cli_i18n import (
+    CLICK_VERSION_OPTION,
+    Group,
+    Option,
+    lang_from_args,
+    localise_click,
+    plain_streams,
+)
+from engine.cli_i18n import Path as PathType
 from engine.evaluate import score as score_unit
 from engine.explain import explain as explain_unit
 from engine.facts import load_record, schema_for
@@ -69,35 +78,41 @@ def _records(ruleset: ast.RuleSet, files: tuple[str, ...]):
     return records
 
 
-OUTPUT = click.option("-o", "--output", type=click.Path(dir_okay=False),
-                      help="Write to this file (atomically) instead of the screen.")
+localise_click()  # click's own words (Usage:, its errors) through our catalogue
+
+# Help texts are English message ids (N_), translated when shown: see engine/cli_i18n.py.
+OUTPUT = click.option("-o", "--output", type=PathType(dir_okay=False), cls=Option,
+                      help=N_("Write to this file (atomically) instead of the screen."))
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="cchc")
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]},
+             help=N_("The PAR Index (Chỉ số cải cách hành chính) as code: rules, scores and "
+                     "explanations."))
+@click.version_option(package_name="cchc", cls=Option, help=CLICK_VERSION_OPTION)
 def cli() -> None:
-    """Chỉ số cải cách hành chính (PAR Index) as code: rules, scores and explanations."""
+    pass
 
 
-@cli.command()
+@cli.command(help=N_("Check the rule files of RULESET_DIR and report every problem."))
 @click.argument("ruleset_dir")
 def check(ruleset_dir: str) -> None:
-    """Check the rule files of RULESET_DIR and report every problem."""
     rs = load_ruleset(ruleset_dir)
     decision = rs.decision
     areas = rs.areas
     criteria = sum(1 for a in areas for _c in a.children)
-    click.echo(f"{ruleset_dir}: Quyết định {decision.number if decision else '?'}: "
-               f"{len(rs.files)} file, {len(rs.kinds)} kind, {len(areas)} area, "
-               f"{criteria} criteria: no problems found")
+    click.echo(_("{folder}: Decision {decision}: {files} rule files, {kinds} kinds of unit, "
+                 "{areas} areas, {criteria} criteria: no problems found").format(
+                     folder=ruleset_dir, decision=decision.number if decision else "?",
+                     files=len(rs.files), kinds=len(rs.kinds), areas=len(areas),
+                     criteria=criteria))
 
 
-@cli.command()
+@cli.command(help=N_("Print the JSON Schema of a fact record for RULESET_DIR."))
 @click.argument("ruleset_dir")
-@click.option("--kind", help="Only the facts that this kind of unit is scored on.")
+@click.option("--kind", cls=Option,
+              help=N_("Only the facts that this kind of unit is scored on."))
 @OUTPUT
 def schema(ruleset_dir: str, kind: str | None, output: str | None) -> None:
-    """Print the JSON Schema of a fact record for RULESET_DIR."""
     rs = load_ruleset(ruleset_dir)
     if kind is not None:
         _known_kind(rs, kind, ruleset_dir)
@@ -105,14 +120,14 @@ def schema(ruleset_dir: str, kind: str | None, output: str | None) -> None:
     write_output(text, output)
 
 
-@cli.command()
+@cli.command(help=N_("Score each FACT_FILE against the rules of RULESET_DIR."))
 @click.argument("ruleset_dir")
 @click.argument("fact_files", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="One JSON object {\"units\": [...]}.")
+@click.option("--json", "as_json", is_flag=True, cls=Option,
+              help=N_("One JSON object {\"units\": [...]}."))
 @OUTPUT
 def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
           output: str | None) -> None:
-    """Score each FACT_FILE against the rules of RULESET_DIR."""
     rs = load_ruleset(ruleset_dir)
     step = index_step(rs)
     results = [score_unit(rs, r) for r in _records(rs, fact_files)]
@@ -124,12 +139,11 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
     _complete_or_exit(results)
 
 
-@cli.command()
+@cli.command(help=N_("Explain every point the unit of FACT_FILE lost, and why."))
 @click.argument("ruleset_dir")
 @click.argument("fact_file")
 @OUTPUT
 def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
-    """Explain, in Vietnamese, every point FACT_FILE's unit lost."""
     rs = load_ruleset(ruleset_dir)
     (record,) = _records(rs, (fact_file,))
     result = score_unit(rs, record)
@@ -137,30 +151,30 @@ def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
     _complete_or_exit([result])
 
 
-@cli.command()
+@cli.command(help=N_("Show the criteria tree one KIND of unit is scored on, with maxima and "
+                     "counts."))
 @click.argument("ruleset_dir")
-@click.option("--kind", required=True, help="The kind of unit whose criteria to show.")
-@click.option("--json", "as_json", is_flag=True, help="The tree as JSON.")
+@click.option("--kind", required=True, cls=Option,
+              help=N_("The kind of unit whose criteria to show."))
+@click.option("--json", "as_json", is_flag=True, cls=Option, help=N_("The tree as JSON."))
 @OUTPUT
 def structure(ruleset_dir: str, kind: str, as_json: bool, output: str | None) -> None:
-    """Show the criteria tree one KIND of unit is scored on, with maxima and counts."""
     rs = load_ruleset(ruleset_dir)
     _known_kind(rs, kind, ruleset_dir)
     doc = structure_of(rs, kind)
     write_output(to_json_doc(doc) if as_json else structure_text(doc), output)
 
 
-@cli.command("test")
+@cli.command("test", help=N_("Run the rule test cases of CASES_DIR against RULESET_DIR."))
 @click.argument("ruleset_dir")
 @click.argument("cases_dir")
-@click.option("--coverage", "with_coverage", is_flag=True,
-              help="Also report the branches and outcomes no case exercised.")
+@click.option("--coverage", "with_coverage", is_flag=True, cls=Option,
+              help=N_("Also report the branches and outcomes no case exercised."))
 def test_cases(ruleset_dir: str, cases_dir: str, with_coverage: bool) -> None:
-    """Run the rule test cases of CASES_DIR against RULESET_DIR."""
     rs = load_ruleset(ruleset_dir)
     files = case_files(cases_dir)
     if not files:
-        raise UsageError([Diagnostic("no .yaml case files here", None, cases_dir)])
+        raise UsageError([Diagnostic(_("no .yaml case files here"), None, cases_dir)])
     results = []
     problems: list[Diagnostic] = []
     for f in files:
@@ -192,12 +206,16 @@ def _complete_or_exit(results: list) -> None:
 
 def _known_kind(rs: ast.RuleSet, kind: str, where: str) -> None:
     if kind not in {k.name for k in rs.kinds}:
-        raise UsageError([Diagnostic(f"the rules score no kind '{kind}'"
-                                     f"{suggest(kind, [k.name for k in rs.kinds])}", None, where)])
+        raise UsageError([Diagnostic(_("the rules score no kind '{kind}'").format(kind=kind)
+                                     + suggest(kind, [k.name for k in rs.kinds]), None, where)])
 
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return its exit status."""
+    # the language first, so that even click's usage errors are in it; then streams that
+    # cannot show Vietnamese letters write them without their diacritics
+    set_language(lang_from_args(sys.argv[1:] if argv is None else argv))
+    plain_streams()
     try:
         cli.main(args=argv, prog_name="cchc", standalone_mode=False)
     except click.exceptions.Exit as exc:
@@ -208,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
         exc.show()
         return exc.exit_code
     except click.exceptions.Abort:
-        click.echo("Aborted.", err=True)
+        click.echo(_("Aborted."), err=True)
         return 1
     except Incomplete as exc:
         click.echo(_("incomplete result (criteria not scored) for: {units}; the figures are "
@@ -219,8 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except CchcError as err:
         click.echo(err.format_message(getattr(err, "texts", None)), err=True)
-        n = len(err.diagnostics)
-        click.echo(f"{n} error{'s' if n != 1 else ''}", err=True)
+        click.echo(error_count(len(err.diagnostics)), err=True)
         return 1
     return 0
 

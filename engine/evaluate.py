@@ -18,10 +18,10 @@ from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, lo
 from typing import Any
 
 from dsl import ast
-from dsl.tree import HOLE, Scoped, expr_names, scoped_tree
+from dsl.i18n import _
+from dsl.tree import Scoped, expr_names, scoped_tree
 from engine import vn
 from engine.expr import Env, FactUse, NotScorable, _value_type, evaluate, render
-from dsl.i18n import _
 from engine.records.model import FactRecord, Recorded
 from engine.records.recorded import leaves_of
 

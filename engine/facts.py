@@ -193,7 +193,7 @@ def record_from_data(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int], p
     said = {where for where, _m in forms.problems}
     raw_facts = data.get("facts") if isinstance(data, dict) else None
     if isinstance(raw_facts, dict):
-        for where, message in questionable_percents({}, decls, forms.explicit_percent, raw_facts):
+        for where, message in questionable_percents(decls, forms.explicit_percent, raw_facts):
             problems.add(where, message)
             said.add(where)
     validator = Draft202012Validator(schema_for(ruleset, kind), format_checker=FormatChecker())
@@ -281,9 +281,8 @@ def _build(ruleset: ast.RuleSet, data: dict[str, Any], path: str,
 def _failed_checks(ruleset: ast.RuleSet, record: FactRecord):
     """The declared relations between facts that this record breaks (skipping those whose
     facts it does not give)."""
-    from engine.evaluate import Env, NotScorable, evaluate, render  # the evaluator reads records
-
     from dsl.tree import expr_names
+    from engine.evaluate import Env, NotScorable, evaluate, render  # the evaluator reads records
     out = []
     for check in ruleset.checks:
         names = sorted(expr_names(check.condition))

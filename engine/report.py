@@ -206,7 +206,8 @@ def table(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> str:
         lines.append("  " + _("Group: {group}{ranked}").format(
             group=r.group.label, ranked="" if r.group.ranked else _(" (scored, not ranked)")))
     width = max([len(a.title) for a in r.areas] + [20])
-    lines.append(f"  {_('Area'):<{width + 4}} {_('Points'):>9} {_('Max'):>7} {_('Index'):>8}")
+    area, got, top, index = _("Area"), _("Points"), _("Max"), _("Index")
+    lines.append(f"  {area:<{width + 4}} {got:>9} {top:>7} {index:>8}")
     for a in r.areas:
         if a.recorded is not None:
             got = vn.fixed(a.achieved, 2) + "*"  # type: ignore[arg-type]

@@ -10,10 +10,16 @@ from decimal import Decimal
 from typing import Any
 
 from dsl import ast
+from dsl.i18n import N_, _
 from dsl.tree import Scoped, scoped_tree
 from engine import vn
 
-METHOD_VI = {"appraisal": "thẩm định", "survey": "điều tra XHH"}
+METHOD_NAMES = {"appraisal": N_("appraisal"), "survey": N_("survey")}
+
+
+def method_label(method: str) -> str:
+    """A scoring method as the text shows it (translated): thẩm định, điều tra XHH."""
+    return _(METHOD_NAMES[method]) if method in METHOD_NAMES else method
 
 
 def _by_method(s: Scoped) -> dict[str, Decimal]:
@@ -63,29 +69,33 @@ def structure(ruleset: ast.RuleSet, kind: str) -> dict[str, Any]:
 
 
 def as_text(doc: dict[str, Any]) -> str:
-    methods = " + ".join(f"{METHOD_VI.get(m, m)} {vn.points(v)}"
+    methods = " + ".join(f"{method_label(m)} {vn.points(v)}"
                          for m, v in doc["max_by_method"].items())
-    lines = [f"Quyết định {doc['decision']}: {doc['kind_label']} ({doc['kind']})",
-             f"Thang điểm {vn.points(doc['max_total'])} = {methods}; "
-             f"{doc['areas_count']} lĩnh vực, {doc['criteria']} tiêu chí, "
-             f"{doc['subcriteria']} tiêu chí thành phần", ""]
+    lines = [_("Decision {decision}: {label} ({kind})").format(
+                 decision=doc["decision"], label=doc["kind_label"], kind=doc["kind"]),
+             _("Scale {total} = {methods}; {areas} areas, {criteria} criteria, "
+               "{subcriteria} sub-criteria").format(
+                 total=vn.points(doc["max_total"]), methods=methods, areas=doc["areas_count"],
+                 criteria=doc["criteria"], subcriteria=doc["subcriteria"]), ""]
 
     def item(n: dict[str, Any], indent: str) -> None:
         marks = []
         if n["method"] == "survey":
-            marks.append("điều tra XHH")
+            marks.append(method_label(n["method"]))
         if n["source"] == "reconstructed":
-            marks.append("tái dựng")
+            marks.append(_("reconstructed"))
         if n["conditional"]:
-            marks.append("có điều kiện áp dụng")
+            marks.append(_("conditional"))
         mark = f"  [{'; '.join(marks)}]" if marks else ""
         lines.append(f"{indent}{n['id']} {n['title']}: {vn.points(n['max'])}{mark}")
         for c in n["subcriteria"]:
             item(c, indent + "    ")
 
     for a in doc["areas"]:
-        lines.append(f"{a['id']}. {a['title']}: {vn.points(a['max'])} điểm "
-                     f"({a['criteria']} tiêu chí, {a['subcriteria']} tiêu chí thành phần)")
+        lines.append(_("{id}. {title}: {max} points ({criteria} criteria, {subcriteria} "
+                       "sub-criteria)").format(id=a["id"], title=a["title"],
+                                               max=vn.points(a["max"]), criteria=a["criteria"],
+                                               subcriteria=a["subcriteria"]))
         for c in a["items"]:
             item(c, "    ")
     return "\n".join(lines) + "\n"

@@ -1,4 +1,5 @@
-"""The installed ``cchc`` command, run as a user runs it: a subprocess."""
+"""The installed ``cchc`` command, run as a user runs it: a subprocess (in Vietnamese, the
+default; ``lang="en"`` where a test reads English)."""
 
 from __future__ import annotations
 
@@ -22,16 +23,16 @@ def line_of(root: Path, needle: str, rules: str = "rules/2022/huyen.cchc") -> in
     return n
 
 
-def cchc(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+def cchc(*args: str, cwd: Path, lang: str | None = None) -> subprocess.CompletedProcess:
     assert CCHC, "the cchc console script is not installed"
-    return subprocess.run([CCHC, *args], cwd=cwd, capture_output=True, text=True,
-                          encoding="utf-8", timeout=120)
+    return subprocess.run([CCHC, *args, *(("--lang", lang) if lang else ())], cwd=cwd,
+                          capture_output=True, text=True, encoding="utf-8", timeout=120)
 
 
 def test_check_passes_on_the_bundled_rules(root):
     r = cchc("check", "rules/2022", cwd=root)
     assert r.returncode == 0, r.stderr
-    assert "no problems found" in r.stdout
+    assert r.stdout.rstrip().endswith(": không có lỗi nào")
 
 
 def test_score_json_gives_the_published_numbers(root):
@@ -102,8 +103,8 @@ def test_misspelt_fact_gives_place_caret_and_suggestion(root, tmp_path):
     assert r.returncode == 1
     lines = r.stderr.splitlines()
     line = line_of(root, "for each r in bao_cao_cchc")
-    assert lines[0] == (f"{folder}/huyen.cchc:{line}:30: error: unknown fact 'bao_cao_cch' "
-                        "(did you mean 'bao_cao_cchc'?)")
+    assert lines[0] == (f"{folder}/huyen.cchc:{line}:30: lỗi: không tìm thấy dữ kiện "
+                        "'bao_cao_cch' (có phải là 'bao_cao_cchc' không?)")
     assert lines[2].endswith(" " * 29 + "^" * 11)
     assert "Traceback" not in r.stderr
 
@@ -115,13 +116,13 @@ def test_syntax_error_gives_place_and_caret(root, tmp_path):
     assert r.returncode == 1
     first = r.stderr.splitlines()[0]
     line = line_of(root, old)
-    assert first.startswith(f"{folder}/huyen.cchc:{line}:70:") and "needs 'max'" in first
+    assert first.startswith(f"{folder}/huyen.cchc:{line}:70:") and "phải có 'max'" in first
     assert "^" in r.stderr.splitlines()[2] and "Traceback" not in r.stderr
 
 
 def test_wrongly_typed_fact_names_file_path_and_line(root):
     bad = "tests/fixtures/bad-facts/wrong-type.yaml"
-    r = cchc("score", "rules/2022", bad, cwd=root)
+    r = cchc("score", "rules/2022", bad, cwd=root, lang="en")
     assert r.returncode == 1
     assert f"{bad}:9: error: facts.ho_so_tre_han: 'năm mươi' is not a whole number" in r.stderr
 
@@ -131,7 +132,7 @@ def test_schema_for_a_kind_is_json(root):
     assert r.returncode == 0
     assert "ho_so_tre_han" in json.loads(r.stdout)["properties"]["facts"]["properties"]
     r = cchc("schema", "rules/2022", "--kind", "huyn", cwd=root)
-    assert r.returncode == 2 and "did you mean 'huyen'" in r.stderr
+    assert r.returncode == 2 and "có phải là 'huyen' không?" in r.stderr
 
 
 @pytest.mark.parametrize("args", [("frobnicate",), ("check", "rules/1999"),
@@ -155,13 +156,19 @@ def test_rule_test_failure_shows_expected_and_got(root):
     r = cchc("test", "rules/2022", "tests/fixtures/failing-cases", cwd=root)
     assert r.returncode == 1
     out = r.stdout
-    assert "FAIL tests/fixtures/failing-cases/wrong.yaml:5: 1.2: sai kỳ vọng (huyen)" in out
-    assert "1.2: expected 1,5 điểm, got 0,0" in out
-    assert "1.2: expected reasons ['Không có'], got ['Báo cáo công tác kiểm soát" in out
-    assert out.splitlines()[-1] == "1 passed, 1 failed"
+    assert "KHÔNG ĐẠT tests/fixtures/failing-cases/wrong.yaml:5: 1.2: sai kỳ vọng (huyen)" in out
+    assert "1.2: kỳ vọng 1,5 điểm, thực tế 0,0 điểm" in out
+    assert "1.2: kỳ vọng lý do ['Không có'], thực tế ['Báo cáo công tác kiểm soát" in out
+    assert out.splitlines()[-2:] == ["1 ca đạt, 1 ca không đạt", "1 passed, 1 failed"]
+    # the last line stays in English, whatever the language: CI tooling reads it
+    r = cchc("test", "rules/2022", "tests/fixtures/failing-cases", cwd=root, lang="en")
+    assert "FAIL tests/fixtures/failing-cases/wrong.yaml:5: 1.2: sai kỳ vọng (huyen)" in r.stdout
+    assert "1.2: expected 1,5 points, got 0,0 points" in r.stdout
+    assert "1 passed, 1 failed" not in r.stdout.splitlines()[:-1]  # said once in English
+    assert r.stdout.splitlines()[-1] == "1 passed, 1 failed"
 
 
 def test_rule_tests_pass_with_coverage_report(root):
     r = cchc("test", "rules/2022", "tests/rules/2022", "--coverage", cwd=root)
     assert r.returncode == 0, r.stdout
-    assert "coverage: branches" in r.stdout and r.stdout.rstrip().endswith(" 0 failed")
+    assert "độ phủ: nhánh" in r.stdout and r.stdout.rstrip().endswith(" 0 failed")

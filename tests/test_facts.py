@@ -1,4 +1,7 @@
-"""Fact records: the schema a rule set implies, and errors that name file, YAML path and line."""
+"""Fact records: the schema a rule set implies, and errors that name file, YAML path and line.
+
+The '# expect:' lines of fixtures/bad-facts are in English (the message ids): those tests ask for
+English messages."""
 
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ EXPECT = re.compile(r"^# expect: (\d+): (.*)$", re.M)
 
 
 @pytest.mark.parametrize("path", sorted(BAD.glob("*.yaml")), ids=lambda p: p.stem)
-def test_bad_fact_file_reports_exactly_its_errors(rules_2022, path: Path):
+def test_bad_fact_file_reports_exactly_its_errors(rules_2022, path: Path, english):
     expected = sorted((int(a), b) for a, b in EXPECT.findall(path.read_text("utf-8")))
     assert expected
     with pytest.raises(FactsError) as info:
@@ -27,7 +30,7 @@ def test_bad_fact_file_reports_exactly_its_errors(rules_2022, path: Path):
     assert all(d.path == str(path) for d in info.value.diagnostics)
 
 
-def test_error_display_is_file_line_path_message(rules_2022):
+def test_error_display_is_file_line_path_message(rules_2022, english):
     path = BAD / "wrong-type.yaml"
     with pytest.raises(FactsError) as info:
         load_record(rules_2022, path)

@@ -9,6 +9,7 @@ import pytest
 
 from dsl import ast
 from dsl.errors import RuleSyntaxError
+from dsl.i18n import _, set_language
 from dsl.parse import SYNTAX_ERRORS, parse_text
 
 SAMPLE = '''decision "1726/QĐ-UBND" {
@@ -75,15 +76,20 @@ def test_bad_date_literal_is_a_syntax_error_at_its_place():
     with pytest.raises(RuleSyntaxError) as info:
         parse_text(src, "d.cchc")
     (d,) = info.value.diagnostics
-    assert (d.span.line, d.span.column, d.message) == (1, 21, "'2022-02-30' is not a date")
+    assert (d.span.line, d.span.column, d.message) == (1, 21,
+                                                       "'2022-02-30' không phải là ngày hợp lệ")
 
 
 def test_syntax_error_names_what_was_expected_in_words():
     with pytest.raises(RuleSyntaxError) as info:
         parse_text('kind huyen "H" scale 100 = appraisal 70 + 30', "k.cchc")
     (d,) = info.value.diagnostics
-    assert d.message == "unexpected '30'; expected 'appraisal' or 'survey'"
+    assert d.message == "gặp '30' không đúng chỗ; ở đây cần 'appraisal' hoặc 'survey'"
     assert (d.span.line, d.span.column) == (1, 43)
+    set_language("en")
+    with pytest.raises(RuleSyntaxError) as info:
+        parse_text('kind huyen "H" scale 100 = appraisal 70 + 30', "k.cchc")
+    assert info.value.diagnostics[0].message == "unexpected '30'; expected 'appraisal' or 'survey'"
 
 
 @pytest.mark.parametrize(
@@ -91,14 +97,16 @@ def test_syntax_error_names_what_was_expected_in_words():
     [(label, ex) for label, exs in SYNTAX_ERRORS.items() for ex in exs],
     ids=lambda v: v[:30] if isinstance(v, str) else v,
 )
-def test_common_mistakes_get_their_label(label, example):
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_common_mistakes_get_their_label(label, example, lang):
+    set_language(lang)  # the labels are message ids, shown translated
     with pytest.raises(RuleSyntaxError) as info:
         parse_text(example)
-    assert info.value.diagnostics[0].message.startswith(label)
+    assert info.value.diagnostics[0].message.startswith(_(label))
 
 
 def test_label_applies_at_any_nesting_depth():
     src = SAMPLE + 'area 2 "B" max 1 { criterion 2.1 "C" { } }'
     with pytest.raises(RuleSyntaxError) as info:
         parse_text(src)
-    assert info.value.diagnostics[0].message.startswith("a criterion needs 'max'")
+    assert info.value.diagnostics[0].message.startswith("sau tên tiêu chí phải có 'max'")

@@ -168,7 +168,7 @@ def test_ambiguous_forms_are_refused_with_the_fix(tmp_path, value, fix):
     field = "ty_le_truc_tuyen" if value == "0.5" else "diem_xhh"
     rec = tmp_path / "xa.yaml"
     rec.write_text("unit: {id: xa-a, name: UBND xã A, kind: xa}\nyear: 2025\nfacts:\n"
-                   f"  nv: 1\n  nv_xong: 1\n  ty_le_truc_tuyen: 10\n  diem_xhh: 1\n", "utf-8")
+                   "  nv: 1\n  nv_xong: 1\n  ty_le_truc_tuyen: 10\n  diem_xhh: 1\n", "utf-8")
     text = rec.read_text("utf-8").replace(f"  {field}: {'10' if field != 'diem_xhh' else '1'}\n",
                                           f"  {field}: {value}\n")
     rec.write_text(text, "utf-8")

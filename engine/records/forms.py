@@ -109,8 +109,8 @@ class Forms:
                 for k, v in item.items()}
 
 
-def questionable_percents(values: dict[str, Any], decls: dict[str, ast.FactDecl],
-                          explicit: set[Path_], raw_facts: dict[str, Any]) -> list[tuple[Path_, str]]:
+def questionable_percents(decls: dict[str, ast.FactDecl], explicit: set[Path_],
+                          raw_facts: dict[str, Any]) -> list[tuple[Path_, str]]:
     """Percentages written 0 < x ≤ 1 without a '%': almost always a fraction (0.8675 for 86,75%)."""
     out: list[tuple[Path_, str]] = []
 
