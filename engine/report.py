@@ -219,13 +219,13 @@ def table(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> str:
         shown = vn.fixed(idx, 2) + "%" if idx is not None else "—"
         lines.append(f"  {a.id + '.':<3} {a.title:<{width}} {got:>9} {vn.maximum(a.max):>7} "
                      f"{shown:>8}")
-    for c in r.columns:
-        got = vn.fixed(c.achieved, 2) if c.achieved is not None else "—"
-        mark = " " + _("(recorded from a document)") if c.recorded is not None else ""
-        lines.append(f"  {c.label}: {got}/{vn.maximum(c.max)}{mark}")
-    for m, (mx, got) in r.by_method.items():
-        shown = vn.fixed(got, 2) if got is not None else "—"
-        lines.append(f"  {method_name(m).capitalize()}: {shown}/{vn.maximum(mx)}")
+    if r.columns:
+        lines.append("  " + _("Columns of the result tables: {columns}").format(columns="; ".join(
+            f"{c.label} {vn.fixed(c.achieved, 2) if c.achieved is not None else '—'}/"
+            f"{vn.maximum(c.max)}" + ("*" if c.recorded is not None else "") for c in r.columns)))
+    lines.append("  " + _("By scoring method: {methods}").format(methods="; ".join(
+        f"{method_name(m)} {vn.fixed(got, 2) if got is not None else '—'}/{vn.maximum(mx)}"
+        for m, (mx, got) in r.by_method.items())))
     for rec in r.recorded:
         lines.append("  * " + _("recorded from a document: {what} {points} ({source})").format(
             what=recorded_label(rec.level, rec.key, rs), points=vn.fixed(rec.points, 2),
