@@ -129,6 +129,22 @@ def _typed(value: Any, type_: str) -> Any:
     return value
 
 
+_VALIDATORS: dict[tuple[int, str | None], tuple[ast.RuleSet, Draft202012Validator]] = {}
+
+
+def _validator(ruleset: ast.RuleSet, kind: str | None) -> Draft202012Validator:
+    """One compiled validator per rule set and kind (rule sets are immutable once loaded)."""
+    key = (id(ruleset), kind)
+    hit = _VALIDATORS.get(key)
+    if hit is None or hit[0] is not ruleset:
+        if len(_VALIDATORS) > 64:
+            _VALIDATORS.clear()
+        hit = (ruleset, Draft202012Validator(schema_for(ruleset, kind),
+                                             format_checker=FormatChecker()))
+        _VALIDATORS[key] = hit
+    return hit[1]
+
+
 def load_record(ruleset: ast.RuleSet, file: str | Path) -> FactRecord:
     """Read, validate and type one fact record. Raises ``FactsError`` with every problem."""
     data, lines = read_yaml(file)
@@ -196,7 +212,7 @@ def record_from_data(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int], p
         for where, message in questionable_percents(decls, forms.explicit_percent, raw_facts):
             problems.add(where, message)
             said.add(where)
-    validator = Draft202012Validator(schema_for(ruleset, kind), format_checker=FormatChecker())
+    validator = _validator(ruleset, kind)
     for error in validator.iter_errors(data):
         for leaf in _leaf_errors(error):
             where = tuple(leaf.absolute_path)
