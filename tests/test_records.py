@@ -254,3 +254,19 @@ def test_no_user_facing_text_says_seed(root):
     # the documents are cited in full: kind, number, issuer and title
     assert "Báo cáo" in e.stdout and "UBND huyện Mường Tè" in e.stdout
     assert "1726/QĐ-UBND" in e.stdout
+
+
+def test_co_khong_and_vietnamese_dates_are_read(mini, tmp_path):
+    rec = tmp_path / "u.yaml"
+    rec.write_text("unit: {id: u, name: Đơn vị thử, kind: huyen}\nyear: 2024\nfacts:\n"
+                   "  ty_le: 100\n  co: 'Không'\n  han: 31/3/2024\n  ngay: '1/3/2024'\n"
+                   "  so_vu: 0\n  diem: 2\n  nv: 4\n  nv_xong: 4\n  bao_cao: []\n", "utf-8")
+    r = load_record(mini, rec)
+    assert r.values["co"] is False
+    assert r.values["han"].isoformat() == "2024-03-31"
+    assert r.values["ngay"].isoformat() == "2024-03-01"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(rec.read_text("utf-8").replace("31/3/2024", "31/2/2024"), "utf-8")
+    with pytest.raises(FactsError) as info:
+        load_record(mini, bad)
+    assert [(d.line, "facts.han" in d.message) for d in info.value.diagnostics] == [(6, True)]
