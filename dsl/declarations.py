@@ -180,7 +180,7 @@ class DeclarationChecker(ExprChecker):
     def check_range(self, r: ast.Range | None, type_: str) -> None:
         if r is None:
             return
-        if type_ in ("yesno", "text"):
+        if type_ in ("yesno", "text", "date"):
             self.error(_("a fact of type {type} has no range").format(type=type_name(type_)),
                        r.span)
             return

@@ -104,7 +104,7 @@ def rule_names(rule: ast.Rule) -> set[str]:
 
 
 def facts_for_kind(ruleset: ast.RuleSet, kind: str) -> set[str]:
-    """Every fact the criteria of one kind read."""
+    """Every fact the criteria of one kind read, and those related to them by a 'check'."""
     names: set[str] = set()
     for area in scoped_tree(ruleset, kind):
         for s in area.walk():
@@ -113,6 +113,11 @@ def facts_for_kind(ruleset: ast.RuleSet, kind: str) -> set[str]:
                 names |= expr_names(z.denominator) | template_names(z.because)
             for rule in s.node.rules:
                 names |= rule_names(rule)
+    # a fact read only by a relation belongs with the facts it is related to
+    for c in ruleset.checks:
+        read = expr_names(c.condition) | template_names(c.because)
+        if read & names:
+            names |= read
     return names
 
 

@@ -268,4 +268,4 @@ def report(results: list[CaseResult], cov: Coverage | None) -> str:
 
 
 def _pct(a: int, b: int) -> str:
-    return "100%" if a == b else f"{Decimal(a * 100) / Decimal(b or 1):.1f}%"
+    return "100%" if a == b else vn.fixed(Decimal(a * 100) / Decimal(b or 1), 1) + "%"

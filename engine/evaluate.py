@@ -58,6 +58,7 @@ class NodeResult:
     span: ast.Span | None = None
     recorded: Recorded | None = None  # points taken from a document, not computed
     covered: str | None = None  # inside a column or method whose points are recorded as a whole
+    note: str | None = None  # why a rule settled the node without scoring it (a 0 denominator)
 
     @property
     def scorable(self) -> bool:
@@ -207,6 +208,7 @@ class Scorer:
             why = render(z.because, env, {}) if z.because is not None else ""
             shown = _zero_text(z.denominator, env)
             res.trace.append(f"{z.span}: {shown} = 0 → {z.outcome}")
+            res.note = _("{facts} is 0").format(facts=shown) + (f": {why}" if why else "")
             if z.outcome == "not applicable":
                 _not_applicable(s, res)
             elif z.outcome == "full":

@@ -69,7 +69,7 @@ def _deduction_lines(n: NodeResult, indent: str) -> list[str]:
 def _node_lines(n: NodeResult, indent: str, rs: ast.RuleSet) -> list[str]:
     if not n.applicable:
         return [indent + _("{label}: does not apply to the unit (not counted in the maximum)")
-                .format(label=_label(n))]
+                .format(label=_label(n)) + (f": {n.note}" if n.note else "")]
     if n.recorded is not None:
         line = indent + _("{label}: {got}/{max} points, recorded from a document").format(
             label=_label(n), got=vn.points(n.recorded.points), max=vn.maximum(n.max))
@@ -80,9 +80,13 @@ def _node_lines(n: NodeResult, indent: str, rs: ast.RuleSet) -> list[str]:
     if not n.scorable:
         return [indent + _("{label}: NOT SCORED: {problem}").format(label=_label(n),
                                                                     problem=n.problem)]
-    if n.lost == 0:
+    if n.lost == 0 and not any(x.note for x in n.walk()):
         return []
-    head = indent + _("{label}: {lost} points deducted ({got}/{max})").format(
+    if n.lost == 0 and not n.children:
+        return [indent + _("{label}: full points ({max}), because {note}").format(
+            label=_label(n), max=vn.maximum(n.max), note=n.note)]
+    head = indent + (_("{label}: {lost} points deducted ({got}/{max})") if n.lost else
+                     _("{label}: {got}/{max} points")).format(
         label=_label(n), lost=vn.points(n.lost), got=vn.points(n.achieved or Decimal(0)),
         max=vn.maximum(n.max))
     lines = [head + (_(" because:") if n.deductions and not n.children else "")]

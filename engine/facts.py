@@ -55,16 +55,15 @@ def _leaf_errors(error: Any) -> list[Any]:
     if error.validator != "anyOf" or not error.context:
         return [error]
     meant = 0
-    for i, branch in enumerate(error.validator_value):
+    branches = list(enumerate(error.validator_value))
+    if isinstance(error.instance, dict):  # a mapping: the branch whose required keys it has
+        branches.sort(key=lambda ib: not set(ib[1].get("required", ["\0"])) <= set(
+            error.instance))
+    for i, branch in branches:
         py = _PY_TYPES.get(branch.get("type", ""), ())
         if isinstance(error.instance, py) and not (py is int and isinstance(error.instance, bool)):
             meant = i
             break
-        if isinstance(error.instance, dict) and branch.get("type") == "object":
-            keys = set(branch.get("required", []))
-            if keys and keys <= set(error.instance):
-                meant = i
-                break
     chosen = [e for e in error.context if e.schema_path and e.schema_path[0] == meant]
     return [leaf for e in (chosen or error.context) for leaf in _leaf_errors(e)]
 
@@ -108,7 +107,8 @@ def _message(error: Any, schema: dict[str, Any]) -> str:
             value=shown, low=error.validator_value)
     if v == "maximum":
         hint = _(" (a percentage is written 86.75 for 86,75%)") \
-            if error.schema.get("description", "").startswith("phần trăm") else ""
+            if error.schema.get("description", "").startswith("phần trăm") \
+            and error.validator_value == 100 else ""
         return _("{value} is above the greatest allowed value {high}{hint}").format(
             value=shown, high=error.validator_value, hint=hint)
     if v == "minLength":

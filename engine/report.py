@@ -90,6 +90,7 @@ class CriterionOut(BaseModel):
     applicable: bool
     scorable: bool
     problem: str | None
+    note: str | None
     recorded: bool
     recorded_source: str | None
     rule: str | None
@@ -136,7 +137,7 @@ def _criterion(n: NodeResult, rs: ast.RuleSet) -> CriterionOut:
         id=n.id, level="criterion" if n.depth == 1 else "subcriterion", title=n.title,
         method=n.method, source=n.source.kind if n.source else None, max=n.max,
         achieved=n.achieved, applicable=n.applicable, scorable=n.scorable, problem=n.problem,
-        recorded=n.recorded is not None,
+        note=n.note, recorded=n.recorded is not None,
         recorded_source=n.recorded.source if n.recorded is not None else None,
         rule=f"{n.span.path}:{n.span.line}" if n.span else None,
         source_text=source_text(rs, n.source),

@@ -36,6 +36,11 @@ class Forms:
 
     def number_text(self, text: str, where: Path_, integer: bool, grouped: bool = True) -> Any:
         t = text.strip().replace(" ", "")
+        if _AMBIGUOUS.match(t) and integer:
+            self.problems.append((where, _("'{text}' is not a whole number: write {plain} "
+                                           "(without a separator)").format(
+                text=text, plain=t.replace(",", ""))))
+            return text
         if _AMBIGUOUS.match(t):
             whole, frac = t.split(",")
             self.problems.append((where, _(

@@ -38,8 +38,6 @@ def scalar_schema(type_: str, rng: ast.Range | None) -> dict[str, Any]:
         out["minimum"] = _json_number(rng.low.value * scale)  # type: ignore[operator]
     if rng.high is not None:
         out["maximum"] = _json_number(rng.high.value * scale)  # type: ignore[operator]
-    elif type_ == "percent":
-        out.pop("maximum", None)
     return out
 
 
