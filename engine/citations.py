@@ -14,7 +14,7 @@ from dsl.i18n import _
 from engine import vn
 
 
-def document_text(doc: ast.DocumentDecl) -> str:
+def document_text(doc: ast.DocumentDecl, with_note: bool = True) -> str:
     """A document named in full: its kind, number, date, issuer and title."""
     parts = [doc.kind]
     number = doc.get("number")
@@ -25,13 +25,13 @@ def document_text(doc: ast.DocumentDecl) -> str:
         parts.append(_("of {date}").format(date=vn.date(date)))
     parts.append(_("by {issuer}").format(issuer=doc.get("issuer")))
     text = " ".join(parts) + _(" on “{title}”").format(title=doc.get("title"))
-    note = doc.get("note")
+    note = doc.get("note") if with_note else None
     return text + (f" ({note})" if note else "")
 
 
 def cite(ruleset: ast.RuleSet, document: str, at: str | None = None) -> str:
     doc = ruleset.documents.get(document)
-    text = document_text(doc) if doc is not None else document
+    text = document_text(doc, with_note=False) if doc is not None else document
     return f"{text}, {at}" if at else text
 
 

@@ -75,7 +75,22 @@ def _shown(inst: Any) -> str:
         return _("yes") if inst else _("no")
     if isinstance(inst, Decimal):
         return f"{inst:f}"
-    return repr(inst) if not isinstance(inst, int) else str(inst)
+    if isinstance(inst, (dict, list)):
+        import yaml  # shown as the user wrote it, never as a Python repr
+
+        return yaml.safe_dump(_plain(inst), allow_unicode=True, default_flow_style=True,
+                              width=1000).strip()
+    return str(inst)
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, dict):
+        return {str(k): _plain(v) for k, v in x.items()}
+    if isinstance(x, list):
+        return [_plain(v) for v in x]
+    if isinstance(x, Decimal):
+        return f"{x:f}"
+    return x if isinstance(x, (int, bool, type(None))) else str(x)
 
 
 def _message(error: Any, schema: dict[str, Any]) -> str:
