@@ -309,6 +309,23 @@ def _build(ruleset: ast.RuleSet, data: dict[str, Any], path: str,
     )
 
 
+def _first_place(e: ast.Expr, name: str) -> tuple[int, int]:
+    """Where a fact's name first stands in an expression: a broken relation is reported at
+    the fact written first (done ≤ total: at 'done')."""
+    places = []
+
+    def walk(x: Any) -> None:
+        if isinstance(x, ast.Name) and x.name == name:
+            places.append((x.span.line, x.span.column))
+        for child in getattr(x, "__dataclass_fields__", {}):
+            value = getattr(x, child)
+            if hasattr(value, "__dataclass_fields__") and child != "span":
+                walk(value)
+
+    walk(e)
+    return min(places, default=(0, 0))
+
+
 def _failed_checks(ruleset: ast.RuleSet, record: FactRecord):
     """The declared relations between facts that this record breaks (skipping those whose
     facts it does not give)."""
@@ -316,7 +333,7 @@ def _failed_checks(ruleset: ast.RuleSet, record: FactRecord):
     from engine.evaluate import Env, NotScorable, evaluate, render  # the evaluator reads records
     out = []
     for check in ruleset.checks:
-        names = sorted(expr_names(check.condition))
+        names = sorted(expr_names(check.condition), key=lambda n: _first_place(check.condition, n))
         if not all(n in record.values for n in names):
             continue
         env = Env(ruleset, record)
