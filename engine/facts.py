@@ -25,6 +25,7 @@ A record looks like::
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -56,9 +57,15 @@ def _leaf_errors(error: Any) -> list[Any]:
         return [error]
     meant = 0
     branches = list(enumerate(error.validator_value))
-    if isinstance(error.instance, dict):  # a mapping: the branch whose required keys it has
-        branches.sort(key=lambda ib: not set(ib[1].get("required", ["\0"])) <= set(
-            error.instance))
+    if isinstance(error.instance, dict):  # a mapping: the branch whose keys it has, or nearly
+        keys = set(error.instance)
+
+        def fit(ib: tuple[int, dict[str, Any]]) -> tuple[bool, int]:
+            props = list(ib[1].get("properties", {}))
+            near = sum(1 for k in keys if difflib.get_close_matches(k, props, n=1, cutoff=0.6))
+            return (not set(ib[1].get("required", ["\0"])) <= keys, -near)
+
+        branches.sort(key=fit)
     for i, branch in branches:
         py = _PY_TYPES.get(branch.get("type", ""), ())
         if isinstance(error.instance, py) and not (py is int and isinstance(error.instance, bool)):

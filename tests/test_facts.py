@@ -68,5 +68,6 @@ def test_record_values_are_typed_and_evidence_kept(rules_2022, root):
     assert rec.values["ho_so_tre_han"] == Decimal(51)
     assert rec.values["bao_cao_cchc"][0]["ngay_gui"].isoformat() == "2022-06-24"
     assert rec.evidence["ket_luan_sai_pham_tu_chu[1]"] == [
-        "Kết luận số 1424/KL-STC ngày 25/08/2022 của Thanh tra Sở Tài chính"]
+        "Kết luận số 1424/KL-STC ngày 25/08/2022 của Thanh tra Sở Tài chính (về việc thanh tra "
+        "công tác quản lý sử dụng ngân sách huyện năm 2021)"]
     assert "nv_tinh_giao" in rec.reconstructed

@@ -130,12 +130,25 @@ def test_survey_points_are_taken_as_given_and_checked_against_the_max(mini, tmp_
     assert nodes["2.1"].scorable is False
 
 
-def test_division_by_zero_makes_the_criterion_not_scorable(rules_2022, root, tmp_path):
+def test_a_zero_denominator_is_what_the_rule_says(rules_2022, root, tmp_path):
     doc = yaml.safe_load((root / "facts/2022/huyen-muong-te.yaml").read_text("utf-8"))
+    # no units to inspect: 1.3 says 'when don_vi_truc_thuoc = 0: not applicable'
     doc["facts"]["don_vi_truc_thuoc"] = 0
+    doc["facts"]["don_vi_duoc_kiem_tra_cchc"] = 0
     path = tmp_path / "mt.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
     result = score(rules_2022, load_record(rules_2022, path))
     nodes = {n.id: n for a in result.areas for n in a.walk()}
-    assert nodes["1.3"].scorable is False and "chia cho 0" in nodes["1.3"].problem
+    assert nodes["1.3"].applicable is False and "[don_vi_truc_thuoc]" in nodes["1.3"].note
+    # Mường Tè had 1.3 in full (9/27 ≥ 30%: 1,5 of 1,5): 65,84 − 1,5 = 64,34 of 100 − 1,5 = 98,5,
+    # an index of 64,34 / 98,5 = 65,3198…% → 65,32
+    assert (result.achieved, result.max, result.index) == (D("64.34"), D("98.5"), D("65.32"))
+    assert (nodes["1"].achieved, nodes["1"].max) == (D("5.57"), D("12.0"))
+    # a digital-transformation plan with no task: 7.1.2 says 'not scorable'
+    doc["facts"]["nv_cds"] = 0
+    doc["facts"]["nv_cds_hoan_thanh"] = 0
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    result = score(rules_2022, load_record(rules_2022, path))
     assert result.complete is False
+    (problem,) = result.problems
+    assert problem.id == "7.1.2" and "[nv_cds]" in problem.problem
