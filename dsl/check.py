@@ -64,6 +64,7 @@ class Checker(DeclarationChecker):
         self.facts = ruleset.facts
         self.kinds = {k.name: k for k in ruleset.kinds}
         self.diags: list[Diagnostic] = []
+        self.misspelt_kind = False
 
     def error(self, message: str, span: ast.Span | None) -> None:
         self.diags.append(Diagnostic(message, span, self.rs.root))
@@ -146,8 +147,9 @@ class Checker(DeclarationChecker):
                 self.error(_("an area's id is one number, not '{id}'").format(id=area.id),
                            area.id_span)
             self.check_node(area, None, all_kinds, "appraisal", seen, ())
-        for kind in self.kinds.values():
-            self.check_scale(kind)
+        if not self.misspelt_kind:  # its scale would be off because of it: one error is enough
+            for kind in self.kinds.values():
+                self.check_scale(kind)
 
     def node_kinds(self, node: ast.Node, inherited: tuple[str, ...]) -> tuple[str, ...]:
         if node.applies_to is None:
@@ -157,6 +159,7 @@ class Checker(DeclarationChecker):
             if name not in self.kinds:
                 self.error(_("unknown kind '{kind}'").format(kind=name)
                            + suggest(name, self.kinds), span)
+                self.misspelt_kind = True
                 return inherited  # one error is enough: do not report the sums it upsets
             if name not in inherited:
                 self.error(_("kind '{kind}' is not scored by the enclosing area or criterion")
