@@ -152,9 +152,11 @@ def explain(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> str:
                 id=a.id, title=a.title))
             continue
         if a.covered is not None:
-            lines.append(_("{id}. {title}: max {max} points; its points are recorded as part "
-                           "of a whole (see above)").format(id=a.id, title=a.title,
-                                                           max=vn.maximum(a.max)))
+            level, _sep, key = a.covered.partition(":")
+            lines.append(_("{id}. {title}: max {max} points; recorded from a document within "
+                           "{part} (see above)").format(id=a.id, title=a.title,
+                                                       max=vn.maximum(a.max),
+                                                       part=recorded_label(level, key, rs)))
             continue
         if a.recorded is not None:
             lines += _node_lines(a, "", rs)

@@ -199,6 +199,9 @@ def to_json(models: list[ResultOut]) -> str:
     return to_json_doc({"units": [m.model_dump(mode="python") for m in models]})
 
 
+TITLE_WIDTH = 56  # a longer area title is cut with '…' so that the table fits a screen
+
+
 def table(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> str:
     """A readable summary of one unit: its areas and totals, points to two decimals."""
     lines = [_("{name} ({kind}), year {year}, Decision {decision}").format(
@@ -206,7 +209,7 @@ def table(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> str:
     if r.group is not None:
         lines.append("  " + _("Group: {group}{ranked}").format(
             group=r.group.label, ranked="" if r.group.ranked else _(" (scored, not ranked)")))
-    width = max([len(a.title) for a in r.areas] + [20])
+    width = min(TITLE_WIDTH, max([len(a.title) for a in r.areas] + [20]))
     area, got, top, index = _("Area"), _("Points"), _("Max"), _("Index")
     lines.append(f"  {area:<{width + 4}} {got:>9} {top:>7} {index:>8}")
     for a in r.areas:
@@ -218,7 +221,8 @@ def table(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> str:
             got = vn.fixed(a.achieved, 2) if a.achieved is not None else "—"
         idx = area_index(a, index_step)
         shown = vn.fixed(idx, 2) + "%" if idx is not None else "—"
-        lines.append(f"  {a.id + '.':<3} {a.title:<{width}} {got:>9} {vn.maximum(a.max):>7} "
+        title = a.title if len(a.title) <= width else a.title[:width - 1] + "…"
+        lines.append(f"  {a.id + '.':<3} {title:<{width}} {got:>9} {vn.maximum(a.max):>7} "
                      f"{shown:>8}")
     if r.columns:
         lines.append("  " + _("Columns of the result tables: {columns}").format(columns="; ".join(
