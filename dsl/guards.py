@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import fields
-from decimal import Decimal
 
 from dsl import ast
 
@@ -116,6 +115,3 @@ def unguarded(node: ast.Node, outer: tuple[ast.Expr, ...],
             out.append(div)
     return out
 
-
-def is_zero_value(v: object) -> bool:
-    return isinstance(v, Decimal) and v == 0
