@@ -35,6 +35,10 @@ from engine.cli_i18n import Path as PathType
 from engine.evaluate import score as score_unit
 from engine.explain import explain as explain_unit
 from engine.facts import load_record, schema_for
+from engine.outputs.ranking import as_json as ranking_json
+from engine.outputs.ranking import as_text as ranking_text
+from engine.ranking import rank as rank_units
+from engine.ranking import read_previous
 from engine.report import result_model, table, to_json, to_json_doc
 from engine.structure import as_text as structure_text
 from engine.structure import structure as structure_of
@@ -136,6 +140,27 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
     else:
         text = "\n\n".join(table(r, rs, step) for r in results) + "\n"
     write_output(text, output)
+    _complete_or_exit(results)
+
+
+@cli.command(help=N_("Rank the units of FACTS_DIR in the groups the rules of RULESET_DIR "
+                     "declare, and check every published figure."))
+@click.argument("ruleset_dir")
+@click.argument("facts_dir")
+@click.option("--previous", type=PathType(file_okay=False), cls=Option,
+              help=N_("A folder of the previous year's records: its indices and the change."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              cls=Option, help=N_("text (default) or json."))
+@OUTPUT
+def rank(ruleset_dir: str, facts_dir: str, previous: str | None, fmt: str,
+         output: str | None) -> None:
+    rs = load_ruleset(ruleset_dir)
+    files = tuple(str(p) for p in sorted(Path(facts_dir).glob("*.yaml")))
+    if not files:
+        raise UsageError([Diagnostic(_("no .yaml records in this folder"), None, facts_dir)])
+    results = [score_unit(rs, r) for r in _records(rs, files)]
+    ranking = rank_units(rs, results, read_previous(rs, previous) if previous else None)
+    write_output(ranking_json(ranking) if fmt == "json" else ranking_text(ranking), output)
     _complete_or_exit(results)
 
 

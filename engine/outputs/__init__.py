@@ -1,0 +1,1 @@
+"""Products made from scored results, one module per product, each reading the same results."""
