@@ -37,6 +37,7 @@ from engine.explain import explain as explain_unit
 from engine.facts import load_record, schema_for
 from engine.outputs.ranking import as_json as ranking_json
 from engine.outputs.ranking import as_text as ranking_text
+from engine.outputs.ranking import write_all as write_ranking
 from engine.ranking import rank as rank_units
 from engine.ranking import read_previous
 from engine.report import result_model, table, to_json, to_json_doc
@@ -49,12 +50,19 @@ def write_output(text: str, output: str | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
-    target = Path(output)
+    write_file(Path(output), text.encode("utf-8"))
+
+
+def write_file(target: Path, data: bytes) -> None:
+    """Write a file atomically, readable as any file the user makes (the umask decides)."""
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -149,18 +157,27 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
 @click.argument("facts_dir")
 @click.option("--previous", type=PathType(file_okay=False), cls=Option,
               help=N_("A folder of the previous year's records: its indices and the change."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              cls=Option, help=N_("text (default) or json."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text",
+              cls=Option, help=N_("text (default), json, or xlsx (with --out)."))
+@click.option("--out", "out_dir", type=PathType(file_okay=False), cls=Option,
+              help=N_("Write the tables in the chosen format and the charts (PNG, SVG) into "
+                      "this folder."))
 @OUTPUT
 def rank(ruleset_dir: str, facts_dir: str, previous: str | None, fmt: str,
-         output: str | None) -> None:
+         out_dir: str | None, output: str | None) -> None:
     rs = load_ruleset(ruleset_dir)
     files = tuple(str(p) for p in sorted(Path(facts_dir).glob("*.yaml")))
     if not files:
         raise UsageError([Diagnostic(_("no .yaml records in this folder"), None, facts_dir)])
+    if fmt == "xlsx" and out_dir is None:
+        raise UsageError([Diagnostic(_("--format xlsx writes a file: add --out FOLDER"), None,
+                                     facts_dir)])
     results = [score_unit(rs, r) for r in _records(rs, files)]
     ranking = rank_units(rs, results, read_previous(rs, previous) if previous else None)
-    write_output(ranking_json(ranking) if fmt == "json" else ranking_text(ranking), output)
+    if out_dir is None:
+        write_output(ranking_json(ranking) if fmt == "json" else ranking_text(ranking), output)
+    else:
+        write_ranking(Path(out_dir), ranking, fmt, write_file)
     _complete_or_exit(results)
 
 

@@ -81,3 +81,47 @@ def test_the_run_is_deterministic_and_the_text_is_vietnamese(root):
     assert "Chỉ số trung bình: 77,45%" in t.stdout
     assert "So với năm trước: 5 đơn vị tăng, 3 đơn vị giảm" in t.stdout
     assert "huyen-tan-uyen, total: công bố 69,71, tính được 69,72" in t.stdout
+
+
+def test_workbook_and_charts_are_written_whole_readable_and_the_same_twice(root, tmp_path):
+    import os
+
+    from openpyxl import load_workbook
+
+    outs = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        r = cchc("rank", "rules/2022", "facts/2022", "--previous", "facts/2021", "--format",
+                 "xlsx", "--out", str(out), cwd=root)
+        assert r.returncode == 0, r.stderr
+        outs.append(out)
+    names = sorted(p.name for p in outs[0].iterdir())
+    assert names == ["chi-so-dac_thu.png", "chi-so-dac_thu.svg", "chi-so-huyen.png",
+                     "chi-so-huyen.svg", "chi-so-so.png", "chi-so-so.svg", "xep-hang.xlsx"]
+    for n in names:  # same inputs, same bytes; no temporary file left; normal permissions
+        assert (outs[0] / n).read_bytes() == (outs[1] / n).read_bytes(), n
+        assert (outs[0] / n).stat().st_mode & 0o777 == 0o666 & ~_umask(os), n
+    wb = load_workbook(outs[0] / "xep-hang.xlsx")
+    assert wb.sheetnames == ["Các sở, ban, ngành tỉnh", "Các đơn vị đặc thù",
+                             "UBND các huyện, thành phố", "Số liệu không khớp"]
+    ws = wb["Các sở, ban, ngành tỉnh"]
+    assert [c.value for c in ws[1]][:2] == ["Hạng", "Đơn vị"] and ws.freeze_panes == "A2"
+    first = [c.value for c in ws[2]]
+    assert first[:2] == [1, "Sở Nội vụ"]
+    assert isinstance(first[-3], float) and first[-3] == 86.21  # the index, a number
+    assert ws.cell(row=2, column=len(first) - 2).number_format == "#,##0.00"
+    assert ws.max_row == 1 + 15 + 1  # header, 15 departments, the average
+    assert wb["Số liệu không khớp"].max_row == 1 + 6
+    svg = (outs[0] / "chi-so-so.svg").read_text("utf-8")
+    assert svg.startswith("<?xml") and "<dc:date>" not in svg
+
+
+def _umask(os) -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_xlsx_without_a_folder_is_a_usage_error(root):
+    r = cchc("rank", "rules/2022", "facts/2022", "--format", "xlsx", cwd=root)
+    assert r.returncode == 2 and "--out" in r.stderr and "Traceback" not in r.stderr

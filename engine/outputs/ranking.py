@@ -7,7 +7,9 @@ the group averages, the units scored but not ranked, and every mismatch with a p
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from dsl.i18n import _
@@ -94,3 +96,21 @@ def as_json(ranking: Ranking) -> str:
                         "computed": m.computed, "note": m.note} for m in ranking.mismatches],
     }
     return to_json_doc(doc)
+
+
+def write_all(folder: Path, ranking: Ranking, fmt: str,
+              write: Callable[[Path, bytes], None]) -> None:
+    """The tables in one format (xep-hang.txt/.json/.xlsx) and a chart per group
+    (chi-so-GROUP.png and .svg), each written with ``write`` (atomic)."""
+    from engine.outputs.charts import chart_bytes
+    from engine.outputs.workbook import workbook_bytes
+
+    if fmt == "xlsx":
+        write(folder / "xep-hang.xlsx", workbook_bytes(ranking))
+    else:
+        text = as_json(ranking) if fmt == "json" else as_text(ranking)
+        write(folder / f"xep-hang.{'json' if fmt == 'json' else 'txt'}", text.encode("utf-8"))
+    for t in ranking.groups:
+        if t.rows and t.id:
+            for kind in ("png", "svg"):
+                write(folder / f"chi-so-{t.id}.{kind}", chart_bytes(t, kind))
