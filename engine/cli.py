@@ -8,6 +8,7 @@ format, never as a Python traceback.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import sys
@@ -80,14 +81,25 @@ def index_step(ruleset: ast.RuleSet) -> Decimal | None:
 def _records(ruleset: ast.RuleSet, files: tuple[str, ...]):
     problems: list[Diagnostic] = []
     records = []
-    for f in files:
-        try:
-            records.append(load_record(ruleset, f))
-        except CchcError as err:
-            problems.extend(err.diagnostics)
+    with _progress(files, _("Reading records")) as shown:
+        for f in shown:
+            try:
+                records.append(load_record(ruleset, f))
+            except CchcError as err:
+                problems.extend(err.diagnostics)
     if problems:
         raise CchcError(problems)
     return records
+
+
+PROGRESS_FROM = 20  # records: below this a run is too short to need a progress display
+
+
+def _progress(items: tuple[str, ...], label: str):
+    """A progress bar on stderr for a long run on a terminal; nothing otherwise."""
+    shown = len(items) >= PROGRESS_FROM and sys.stderr.isatty()
+    return click.progressbar(items, label=label, file=sys.stderr if shown else io.StringIO(),
+                             show_pos=True)
 
 
 localise_click()  # click's own words (Usage:, its errors) through our catalogue
