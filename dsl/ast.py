@@ -397,6 +397,12 @@ class RuleSet:
     def checks(self) -> tuple[FactCheck, ...]:
         return tuple(c for f in self.files for c in f.checks)
 
+    def rounding(self, target: str) -> Decimal | None:
+        """The step the decision rounds 'criteria' or 'index' to, if it declares one."""
+        d = self.decision
+        steps = [v for k, v, _x in d.fields if k == "round"] if d is not None else []
+        return next((step for tgt, step in steps if tgt == target), None)  # type: ignore[misc]
+
     def kind(self, name: str) -> KindDecl | None:
         return next((k for k in self.kinds if k.name == name), None)
 

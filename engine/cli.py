@@ -71,11 +71,7 @@ def write_file(target: Path, data: bytes) -> None:
 
 
 def index_step(ruleset: ast.RuleSet) -> Decimal | None:
-    decision = ruleset.decision
-    for key, value, _x in decision.fields if decision else ():
-        if key == "round" and value[0] == "index":  # type: ignore[index]
-            return value[1]  # type: ignore[index,no-any-return]
-    return None
+    return ruleset.rounding("index")
 
 
 def _records(ruleset: ast.RuleSet, files: tuple[str, ...]):

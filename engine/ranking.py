@@ -142,16 +142,8 @@ def rank(ruleset: ast.RuleSet, results: list[UnitResult],
     if loose:
         tables.append(GroupTable("", _("Units in no group"), (), False,
                                  [Row(r, previous=previous.get(r.unit_id)) for r in loose]))
-    step = _index_step(ruleset)
+    step = ruleset.rounding("index")
     return Ranking(tables, [m for t in tables for row in t.rows for m in _check(row, step)])
-
-
-def _index_step(ruleset: ast.RuleSet) -> Decimal | None:
-    d = ruleset.decision
-    for key, value, _s in d.fields if d else ():
-        if key == "round" and value[0] == "index":  # type: ignore[index]
-            return value[1]  # type: ignore[index,no-any-return]
-    return None
 
 
 def _dec(v: Any) -> Decimal | None:
