@@ -59,3 +59,13 @@ def evidence_text(ruleset: ast.RuleSet, item: Any) -> str:
         parts.append(_("by {issuer}").format(issuer=item["issuer"]))
     text = " ".join(parts)
     return text + (f" ({item['note']})" if item.get("note") else "")
+
+
+def place(ruleset: ast.RuleSet, item: Any) -> dict[str, str | None]:
+    """An evidence item in full, and as the document and the place within it, for a reader
+    who groups what one document says."""
+    if isinstance(item, dict) and "cite" in item:
+        return {"source": evidence_text(ruleset, item), "document": cite(ruleset, item["cite"]),
+                "at": item.get("at")}
+    text = evidence_text(ruleset, item)
+    return {"source": text, "document": text, "at": None}

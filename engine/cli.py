@@ -35,13 +35,13 @@ from engine.cli_i18n import (
 from engine.cli_i18n import Path as PathType
 from engine.evaluate import score as score_unit
 from engine.explain import explain as explain_unit
-from engine.facts import load_record, schema_for
-from engine.outputs.ranking import as_json as ranking_json
-from engine.outputs.ranking import as_text as ranking_text
+from engine.facts import read_yaml, record_from_data, schema_for
+from engine.outputs.ranking import render as render_ranking
 from engine.outputs.ranking import write_all as write_ranking
-from engine.ranking import rank as rank_units
-from engine.ranking import read_previous
 from engine.report import result_model, table, to_json, to_json_doc
+from engine.results.ranking import rank as rank_units
+from engine.results.ranking import read_previous
+from engine.results.summary import is_summary, read_summary
 from engine.structure import as_text as structure_text
 from engine.structure import structure as structure_of
 
@@ -74,13 +74,24 @@ def index_step(ruleset: ast.RuleSet) -> Decimal | None:
     return ruleset.rounding("index")
 
 
-def _records(ruleset: ast.RuleSet, files: tuple[str, ...]):
+def _records(ruleset: ast.RuleSet, files: tuple[str, ...], figures: list | None = None):
+    """The records of ``files``; with ``figures``, a file of the province's published figures
+    (``figures:``, no ``unit:``) is read into it instead of as a record."""
     problems: list[Diagnostic] = []
     records = []
     with _progress(files, _("Reading records")) as shown:
         for f in shown:
             try:
-                records.append(load_record(ruleset, f))
+                data, lines = read_yaml(f)
+                if is_summary(data) and figures is None:
+                    raise CchcError([Diagnostic(_(
+                        "this file holds the province's published figures ('figures:'), not a "
+                        "unit's record: 'cchc rank' reads it with the records of its folder"),
+                        None, f, 1)])
+                if figures is not None and is_summary(data):
+                    figures.extend(read_summary(ruleset, data, lines, f))
+                else:
+                    records.append(record_from_data(ruleset, data, lines, f))
             except CchcError as err:
                 problems.extend(err.diagnostics)
     if problems:
@@ -165,8 +176,9 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
 @click.argument("facts_dir")
 @click.option("--previous", type=PathType(file_okay=False), cls=Option,
               help=N_("A folder of the previous year's records: its indices and the change."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "xlsx"]), default="text",
-              cls=Option, help=N_("text (default), json, or xlsx (with --out)."))
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json", "xlsx"]),
+              default="text", cls=Option,
+              help=N_("text (default), md (Markdown), json, or xlsx (with --out)."))
 @click.option("--out", "out_dir", type=PathType(file_okay=False), cls=Option,
               help=N_("Write the tables in the chosen format and the charts (PNG, SVG) into "
                       "this folder."))
@@ -180,10 +192,11 @@ def rank(ruleset_dir: str, facts_dir: str, previous: str | None, fmt: str,
     if fmt == "xlsx" and out_dir is None:
         raise UsageError([Diagnostic(_("--format xlsx writes a file: add --out FOLDER"), None,
                                      facts_dir)])
-    results = [score_unit(rs, r) for r in _records(rs, files)]
-    ranking = rank_units(rs, results, read_previous(rs, previous) if previous else None)
+    figures: list = []
+    results = [score_unit(rs, r) for r in _records(rs, files, figures)]
+    ranking = rank_units(rs, results, read_previous(rs, previous) if previous else None, figures)
     if out_dir is None:
-        write_output(ranking_json(ranking) if fmt == "json" else ranking_text(ranking), output)
+        write_output(render_ranking(ranking, fmt), output)
     else:
         write_ranking(Path(out_dir), ranking, fmt, write_file)
     _complete_or_exit(results)

@@ -104,8 +104,7 @@ class UnitResult:
     band: str | None = None
     columns: list[ColumnResult] = field(default_factory=list)
     recorded: list[Recorded] = field(default_factory=list)
-    published: dict[str, Any] = field(default_factory=dict)
-    published_source: str | None = None
+    published: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def problems(self) -> list[NodeResult]:

@@ -36,7 +36,7 @@ from dsl import ast
 from dsl.errors import Diagnostic, FactsError, suggest
 from dsl.i18n import _
 from dsl.tree import facts_for_kind
-from engine.citations import evidence_text
+from engine.citations import evidence_text, place
 from engine.records.forms import Forms, questionable_percents
 from engine.records.model import FactRecord, Recorded, Unit
 from engine.records.recorded import read_recorded
@@ -44,7 +44,7 @@ from engine.records.schema import schema_for
 from engine.records.yamlio import Path_, dotted, read_yaml
 
 __all__ = ["FactRecord", "Recorded", "Unit", "load_record", "read_yaml", "record_from_data",
-           "schema_for"]
+           "schema_for", "schema_problems"]
 
 _PY_TYPES = {"object": dict, "array": list, "string": str, "boolean": bool,
              "number": (int, Decimal), "integer": int}
@@ -135,6 +135,8 @@ def _message(error: Any, schema: dict[str, Any]) -> str:
             value=shown, high=error.validator_value, hint=hint)
     if v == "minLength":
         return _("the text is empty")
+    if v == "uniqueItems":
+        return _("{value} names an item twice").format(value=shown)
     if v == "pattern":
         return _("{value} may hold only lower-case letters without accents, digits and '-'")\
             .format(value=shown)
@@ -165,6 +167,23 @@ def _validator(ruleset: ast.RuleSet, kind: str | None) -> Draft202012Validator:
                                              format_checker=FormatChecker()))
         _VALIDATORS[key] = hit
     return hit[1]
+
+
+def schema_problems(schema: dict[str, Any], data: Any, path: str,
+                    lines: dict[Path_, int]) -> list[Diagnostic]:
+    """Every way ``data`` breaks ``schema``, located and worded as for a record."""
+    problems = _Problems(path, lines, ())
+    for error in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(data):
+        for leaf in _leaf_errors(error):
+            where = tuple(leaf.absolute_path)
+            if leaf.validator == "additionalProperties":
+                allowed = list(leaf.schema.get("properties", {}))
+                for key in sorted(k for k in leaf.instance if k not in allowed):
+                    problems.add((*where, key), _("unknown key '{key}'").format(key=key)
+                                 + suggest(key, allowed))
+                continue
+            problems.add(where, _message(leaf, leaf.schema))
+    return sorted(set(problems.found), key=Diagnostic.sort_key)
 
 
 def load_record(ruleset: ast.RuleSet, file: str | Path) -> FactRecord:
@@ -305,14 +324,18 @@ def _build(ruleset: ast.RuleSet, data: dict[str, Any], path: str,
             values[name] = items
         else:
             values[name] = _typed(raw, decl.type)
-    published = dict(data.get("published") or {})
-    source = published.pop("source", None)
+    said = data.get("published") or []
+    published = []
+    for statement in said if isinstance(said, list) else [said]:
+        figures = dict(statement)
+        source = figures.pop("source", None)
+        published.append({**figures, **(place(ruleset, source) if source is not None else
+                                         {"source": None, "document": None, "at": None})})
     return FactRecord(
         path=path, unit=Unit(**data["unit"]), year=data["year"], values=values,
         evidence=evidence, reconstructed=reconstructed,
         self_assessment={k: Decimal(v) for k, v in data.get("self_assessment", {}).items()},
         published=published,
-        published_source=evidence_text(ruleset, source) if source is not None else None,
     )
 
 

@@ -125,8 +125,7 @@ class ResultOut(BaseModel):
     band: str | None
     recorded: list[RecordedOut]
     columns: list[ColumnOut]
-    published: dict[str, Any]
-    published_source: str | None
+    published: list[dict[str, Any]]
     by_method: dict[str, MethodOut]
     areas: list[AreaOut]
     criteria: list[CriterionOut]
@@ -165,7 +164,7 @@ def result_model(r: UnitResult, rs: ast.RuleSet, index_step: Decimal | None) -> 
                               points=x.points, source=x.source) for x in r.recorded],
         columns=[ColumnOut(name=c.name, label=c.label, max=c.max, achieved=c.achieved,
                            recorded=c.recorded is not None) for c in r.columns],
-        published=r.published, published_source=r.published_source,
+        published=r.published,
         by_method={m: MethodOut(max=a, achieved=b) for m, (a, b) in r.by_method.items()},
         areas=[AreaOut(id=a.id, title=a.title, max=a.max, achieved=a.achieved,
                        index=area_index(a, index_step), applicable=a.applicable,

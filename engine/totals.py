@@ -109,4 +109,4 @@ def unit_result(ruleset: ast.RuleSet, record: FactRecord, areas: list[NodeResult
         _by_method(areas, parts), areas, kind_label=decl.label if decl else kind,
         group=ruleset.group_of(kind), band=band_of(ruleset, index) if complete else None,
         columns=_columns(ruleset, areas, parts), recorded=list(record.recorded),
-        published=dict(record.published), published_source=record.published_source)
+        published=list(record.published))

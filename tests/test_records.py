@@ -189,7 +189,8 @@ def test_recorded_points_of_a_published_row_score_and_say_recorded(root):
         Decimal("86.21"), 100, Decimal("86.21"), True)
     assert [(c.name, float(c.achieved)) for c in result.columns] == [
         ("tac_dong", 25.90), ("tham_dinh", 60.31)]
-    assert result.published["rank"] == 1  # kept, not used
+    assert result.published[0]["rank"] == 1  # kept, not used
+    assert result.published[0]["at"] == "Biểu 01, mục I, dòng 1"
     r = cchc("score", "rules/2022", "facts/2022/so-noi-vu.yaml", "--json", cwd=root)
     assert r.returncode == 0, r.stderr
     (unit,) = json.loads(r.stdout)["units"]

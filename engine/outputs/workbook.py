@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from dsl.i18n import _
-from engine.ranking import Ranking
+from engine.outputs.ranking import field_label, who
+from engine.results.ranking import Ranking
 
 FIXED = dt.datetime(2000, 1, 1)
 TWO = "#,##0.00"
@@ -62,11 +63,26 @@ def workbook_bytes(ranking: Ranking) -> bytes:
             ws.append([None, _("Average index: {average}%").format(average="").rstrip(": %"),
                        *[None] * (len(cols) + 2), _num(t.average)])
         _style(ws, len(head))
+    for t in ranking.groups:
+        comps = ranking.components.get(t.id)
+        areas = [c for c in comps.areas if c.known] if comps else []
+        if not t.rows or not areas:
+            continue
+        ws = wb.create_sheet(_sheet_title(_("Components") + " " + t.label, used))
+        ws.append([_("Unit"), *[f"{c.id}. {c.title}" for c in areas]])
+        for row in t.rows:
+            uid = row.result.unit_id
+            ws.append([row.result.name, *[_num(c.figures[uid].index) if uid in c.figures
+                                          else None for c in areas]])
+        ws.append([_("Average"), *[_num(c.average) for c in areas]])
+        _style(ws, len(areas) + 1)
     ws = wb.create_sheet(_sheet_title(_("Mismatches"), used))
-    ws.append([_("Unit"), _("Field"), _("Published"), _("Computed"), _("Note")])
+    ws.append([_("Unit"), _("Field"), _("Published"), _("Computed"), _("Note"), _("Document"),
+               _("Place")])
     for m in ranking.mismatches:
-        ws.append([m.unit, m.field, _num(m.published), _num(m.computed), m.note])
-    _style(ws, 5)
+        ws.append([who(ranking, m.unit), field_label(ranking, m.field), _num(m.published),
+                   _num(m.computed), m.note, m.document or m.source, m.at])
+    _style(ws, 7)
     wb.properties.created = wb.properties.modified = FIXED
     raw = io.BytesIO()
     wb.save(raw)

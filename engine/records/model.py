@@ -39,5 +39,6 @@ class FactRecord(BaseModel):
     reconstructed: dict[str, str]  # same keys: why the value is reconstructed
     self_assessment: dict[str, Decimal] = {}
     recorded: list[Recorded] = []
-    published: dict[str, Any] = {}  # figures as published (total, scale, index, rank, …)
-    published_source: str | None = None
+    # figures as published (total, scale, index, rank, area indices…), one mapping per place
+    # that states them, its citation under "source": kept to be checked, never used to score
+    published: list[dict[str, Any]] = []

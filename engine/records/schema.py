@@ -41,7 +41,7 @@ def scalar_schema(type_: str, rng: ast.Range | None) -> dict[str, Any]:
     return out
 
 
-def _source(documents: list[str]) -> dict[str, Any]:
+def source_schema(documents: list[str]) -> dict[str, Any]:
     """One piece of evidence: a text, a unit's own document, or a document the rules declare."""
     cite: dict[str, Any] = {"type": "string", "title": "Mã tài liệu khai báo trong quy định"}
     if documents:
@@ -100,7 +100,7 @@ def schema_for(ruleset: ast.RuleSet, kind: str | None = None) -> dict[str, Any]:
     kinds = [k.name for k in ruleset.kinds] if kind is None else [kind]
     decls = ruleset.facts
     names = sorted(decls) if kind is None else sorted(facts_for_kind(ruleset, kind) & set(decls))
-    source = _source(sorted(ruleset.documents))
+    source = source_schema(sorted(ruleset.documents))
     evidence = {"type": "array", "items": source}
     columns = [c.name for c in ruleset.columns]
     methods = sorted({p.method for k in ruleset.kinds if k.name in kinds for p in k.parts})
@@ -118,14 +118,23 @@ def schema_for(ruleset: ast.RuleSet, kind: str | None = None) -> dict[str, Any]:
                                "areas": _points_map(None, source),
                                "criteria": _points_map(None, source)}}
     figure = {"type": "number", "minimum": 0}
-    published = {"type": "object", "additionalProperties": False,
+    change = {"type": "number"}
+    area_ids = {"type": "object",
+                "propertyNames": {"enum": list(dict.fromkeys(a.id for a in ruleset.areas))}}
+    area_points = {"anyOf": [figure, {"type": "object", "required": ["points"],
+                                      "additionalProperties": False,
+                                      "properties": {"points": figure, "max": figure}}]}
+    statement = {"type": "object", "additionalProperties": False,
                  "title": "Số liệu như đã công bố (để đối chiếu, không dùng để chấm)",
                  "properties": {"source": source, "total": figure, "scale": figure,
                                 "index": figure, "rank": {"type": "integer", "minimum": 1},
-                                "band": {"type": "string"},
+                                "change": change, "band": {"type": "string"},
                                 "columns": _points_map(columns, source),
                                 "methods": _points_map(methods, source),
-                                "areas": _points_map(None, source)}}
+                                "areas": {**area_ids, "additionalProperties": area_points},
+                                "area_index": {**area_ids, "additionalProperties": figure},
+                                "area_change": {**area_ids, "additionalProperties": change}}}
+    published = {"anyOf": [statement, {"type": "array", "minItems": 1, "items": statement}]}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"Hồ sơ số liệu chấm điểm Chỉ số CCHC theo Quyết định {number}"

@@ -10,17 +10,19 @@ is corrected on either side: a published figure that disagrees is shown beside t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from dsl import ast
 from dsl.errors import Diagnostic, FactsError
 from dsl.i18n import _
-from engine import vn
-from engine.citations import evidence_text
+from engine.citations import place
 from engine.evaluate import UnitResult
 from engine.records.yamlio import read_yaml
+from engine.results.components import Components, components, percent
+from engine.results.crosscheck import Checker, Mismatch, Unchecked, check_figures, check_unit
+from engine.results.summary import Figure, is_summary
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,11 @@ class Previous:
 
     index: Decimal
     source: str | None
-    others: tuple[tuple[Decimal, str | None], ...] = ()
+    others: tuple[tuple[Decimal, dict[str, str | None] | None], ...] = ()  # other documents
+    areas: tuple[tuple[str, Decimal], ...] = ()  # component indices, by area id
+    printed_areas: tuple[tuple[str, Decimal], ...] = ()  # as printed, where printed
+    where: dict[str, str | None] | None = None  # the first index's source, document and place
+    printed_where: dict[str, str | None] | None = None  # the printed area indices' likewise
 
 
 @dataclass
@@ -65,19 +71,12 @@ class GroupTable:
                 sum(c == 0 for c in changes))
 
 
-@dataclass(frozen=True)
-class Mismatch:
-    unit: str
-    field: str
-    published: Decimal | int | None
-    computed: Decimal | int | None
-    note: str
-
-
 @dataclass
 class Ranking:
     groups: list[GroupTable]
     mismatches: list[Mismatch]
+    components: dict[str, Components] = field(default_factory=dict)  # by group id
+    unchecked: list[Unchecked] = field(default_factory=list)
 
 
 def _key(r: UnitResult, key: ast.RankKey) -> Decimal:
@@ -106,25 +105,61 @@ def read_previous(ruleset: ast.RuleSet, folder: str | Path) -> dict[str, Previou
     problems: list[Diagnostic] = []
     for path in sorted(Path(folder).glob("*.yaml")):
         data, lines = read_yaml(path)
+        if is_summary(data):
+            continue  # the province's figures: not a unit's
         unit = data.get("unit") if isinstance(data, dict) else None
         entries = data.get("published") if isinstance(data, dict) else None
-        if isinstance(entries, dict):
+        if not isinstance(entries, list):
             entries = [entries]
-        figures = [e for e in entries or [] if isinstance(e, dict) and "index" in e]
+        entries = [e for e in entries or [] if isinstance(e, dict)]
+        figures = [e for e in entries if "index" in e]
         if not isinstance(unit, dict) or "id" not in unit or not figures:
             problems.append(Diagnostic(_("a previous-year record needs 'unit: {id, …}' and "
                                          "'published' with an 'index'"), None, str(path), 1))
             continue
-        shown = [(Decimal(str(e["index"])),
-                  evidence_text(ruleset, e["source"]) if "source" in e else None) for e in figures]
-        out[str(unit["id"])] = Previous(shown[0][0], shown[0][1], tuple(shown[1:]))
+        shown = [(Decimal(str(e["index"])), _place(ruleset, e)) for e in figures]
+        printed = next((e for e in entries if e.get("area_index")), None)
+        first = shown[0][1]
+        out[str(unit["id"])] = Previous(
+            shown[0][0], first["source"] if first else None, tuple(shown[1:]),
+            _area_indices(entries),
+            _printed(entries), _place(ruleset, figures[0]), _place(ruleset, printed))
     if problems:
         raise FactsError(problems)
     return out
 
 
+def _area_indices(statements: list[dict[str, Any]]) -> tuple[tuple[str, Decimal], ...]:
+    """A previous year's component indices: from points of a maximum where published so,
+    otherwise as printed."""
+    out: dict[str, Decimal] = {}
+    for st in statements:
+        for aid, v in (st.get("areas") or {}).items():
+            if isinstance(v, dict) and v.get("max"):
+                out.setdefault(str(aid), percent(Decimal(str(v["points"])),
+                                                 Decimal(str(v["max"]))))
+    for aid, v in _printed(statements):
+        out.setdefault(aid, v)
+    return tuple(sorted(out.items()))
+
+
+def _place(ruleset: ast.RuleSet, statement: dict[str, Any] | None) -> dict[str, str | None] | None:
+    if statement is None or "source" not in statement:
+        return None
+    return place(ruleset, statement["source"])
+
+
+def _printed(statements: list[dict[str, Any]]) -> tuple[tuple[str, Decimal], ...]:
+    out: dict[str, Decimal] = {}
+    for st in statements:
+        for aid, v in (st.get("area_index") or {}).items():
+            out.setdefault(str(aid), Decimal(str(v)))
+    return tuple(sorted(out.items()))
+
+
 def rank(ruleset: ast.RuleSet, results: list[UnitResult],
-         previous: dict[str, Previous] | None = None) -> Ranking:
+         previous: dict[str, Previous] | None = None,
+         figures: list[Figure] | None = None) -> Ranking:
     previous = previous or {}
     tables = []
     for g in ruleset.groups:
@@ -142,51 +177,31 @@ def rank(ruleset: ast.RuleSet, results: list[UnitResult],
     if loose:
         tables.append(GroupTable("", _("Units in no group"), (), False,
                                  [Row(r, previous=previous.get(r.unit_id)) for r in loose]))
+    before = {u: dict(p.areas) for u, p in previous.items()}
+    comps = {t.id: components(t.id, [row.result for row in t.rows], before) for t in tables}
     step = ruleset.rounding("index")
-    return Ranking(tables, [m for t in tables for row in t.rows for m in _check(row, step)])
+    ck = Checker()
+    for t in tables:
+        areas = {c.id: c for c in comps[t.id].areas}
+        for row in t.rows:
+            check_unit(ck, row, step, areas)
+            for value, where in row.previous.others if row.previous else ():
+                assert row.previous is not None
+                ck.exact(row.result.unit_id, "previous_index", value, row.previous.index,
+                         _("two documents print different previous-year indices: {other}")
+                         .format(other=row.previous.source or "—"), where)
+            _previous_areas(ck, row)
+    check_figures(ck, figures or [], tables, comps)
+    return Ranking(tables, ck.mismatches, comps, ck.unchecked)
 
 
-def _dec(v: Any) -> Decimal | None:
-    return None if v is None else Decimal(str(v))
-
-
-def _check(row: Row, step: Decimal | None) -> list[Mismatch]:
-    """Every published figure of a unit against what the rules and its record give."""
-    r, pub, out = row.result, row.result.published, []
-    uid = r.unit_id
-
-    def differ(name: str, published: Any, computed: Any, note: str) -> None:
-        if published is not None and computed is not None and _dec(published) != _dec(computed):
-            out.append(Mismatch(uid, name, _dec(published), _dec(computed), note))
-
-    total, scale, index = _dec(pub.get("total")), _dec(pub.get("scale")), _dec(pub.get("index"))
-    columns = {c.name: c for c in r.columns}
-    col_sum = None
-    if isinstance(pub.get("columns"), dict):
-        for name, value in pub["columns"].items():
-            c = columns.get(name)
-            if c is not None:
-                differ(f"columns.{name}", value, c.achieved, _("the column as the rules give it"))
-        col_sum = sum((_dec(v) for v in pub["columns"].values()), Decimal(0))  # type: ignore[misc]
-    differ("scale", scale, r.max, _("the unit's maximum under the rules for its kind"))
-    if r.complete:
-        note = (_("the published columns add up to {sum}, not to the published total").format(
-            sum=vn.number(col_sum)) if col_sum is not None and col_sum != total else
-            _("the total the rules give"))
-        differ("total", total, r.achieved, note)
-        if total is not None and scale:
-            own = total / scale * 100
-            rounded = own.quantize(step, ROUND_HALF_UP) if step is not None else own
-            note = (_("the published total over the published scale is {own}, rounded {rounded}: "
-                      "the published index was not rounded from it").format(
-                          own=vn.number(own), rounded=vn.number(rounded))
-                    if rounded != index else _("the index follows from a different total"))
-            differ("index", index, r.index, note)
-        differ("rank", pub.get("rank"), row.rank, _("the rank within its group, by the group's "
-                                                   "key and tie rule"))
-    if row.previous is not None:
-        for value, source in row.previous.others:
-            differ("previous_index", value, row.previous.index,
-                   _("two documents print different previous-year indices: {other}").format(
-                       other=source or "—"))
-    return out
+def _previous_areas(ck: Checker, row: Row) -> None:
+    """A previous year's printed component index against its own points and maximum."""
+    if row.previous is None:
+        return
+    exact = dict(row.previous.areas)
+    for aid, printed in row.previous.printed_areas:
+        if aid in exact:
+            ck.printed(row.result.unit_id, f"previous.areas.{aid}.index", printed, exact[aid],
+                       _("the previous year's points over its maximum"),
+                       row.previous.printed_where)
