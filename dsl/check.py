@@ -96,10 +96,40 @@ class Checker(DeclarationChecker):
             if name in seen and name != "round":
                 self.error(_("'{what}' is given twice").format(what=name), span)
             seen.add(name)
+        self.check_rounding(d)
         for name in DECISION_REQUIRED:
             if name not in seen:
                 self.error(_("the decision has no '{field}'").format(field=name), d.span)
         self.check_years(d)
+
+    def check_rounding(self, d: ast.Decision) -> None:
+        """``round T to S``: once per target, S a power of ten (0,01 · 0,1 · 1), and for
+        criteria every maximum a multiple of S, so that rounding never lifts a criterion above
+        its maximum (2,5 rounded to 1 would give 3)."""
+        targets: set[str] = set()
+        for name, value, span in d.fields:
+            if name != "round":
+                continue
+            target, step = value  # type: ignore[misc]
+            if target in targets:
+                self.error(_("'round {target}' is given twice").format(target=target), span)
+            targets.add(target)
+            if step <= 0 or step.normalize().as_tuple().digits != (1,):
+                self.error(_("a rounding step is 0.01, 0.1 or 1 (a power of ten), not {step}")
+                           .format(step=step), span)
+                continue
+            if target != "criteria":
+                continue
+            for node in (n for a in self.rs.areas for c in a.children for n in _walk(c)):
+                if node.max is None:
+                    continue
+                for top in (node.max.default, *(v for _k, v, _s in node.max.by_kind)):
+                    if top % step:
+                        self.error(_("criterion {id} has a maximum of {max}, not a multiple of "
+                                     "the rounding step {step}: rounded, it could score more "
+                                     "than its maximum").format(id=node.id, max=top, step=step),
+                                   span)
+                        break
 
     def check_kinds(self) -> None:
         if not self.kinds:
@@ -433,3 +463,9 @@ class Checker(DeclarationChecker):
                 self.error(_("no level covers values {values}; add a level or "
                              "'else: 0 because \"…\"'").format(values=describe(gaps[0], t)),
                            r.span)
+
+
+def _walk(node: ast.Node):
+    yield node
+    for c in node.children:
+        yield from _walk(c)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
@@ -25,6 +26,9 @@ from dsl.i18n import N_, _
 
 # Readable names for terminals, since they appear in "expected one of". Message ids (N_),
 # translated where they are shown; the punctuation and keywords need no translation.
+MAX_RULE_BYTES = 1024 * 1024  # the largest bundled rule file is about 70 KB
+MAX_NESTING = 64  # levels of one expression: "not not … x", "((…))"
+
 TERMINAL_NAMES = {
     "NAME": N_("a name"), "STRING": N_("a quoted text"), "NUMBER": N_("a number"),
     "PERCENT": N_("a percentage"), "DATE": N_("a date (YYYY-MM-DD)"),
@@ -88,9 +92,20 @@ class _ToAst(Transformer):
     def __init__(self, path: str):
         super().__init__()
         self.path = path
+        self.depth: dict[int, int] = {}  # id of an expression node -> how deep it nests
 
     def _s(self, meta: object) -> ast.Span:
         return _span(self.path, meta)
+
+    def _nest(self, node: Any, *children: Any) -> Any:
+        """Refuse an expression nested deeper than anyone writes one: every later pass may
+        then walk it recursively without running out of stack."""
+        depth = 1 + max((self.depth.get(id(c), 0) for c in children), default=0)
+        if depth > MAX_NESTING:
+            raise _ParseProblem(_("this expression is nested more than {n} levels deep; split "
+                                  "it into simpler conditions").format(n=MAX_NESTING), node.span)
+        self.depth[id(node)] = depth
+        return node
 
     # literals
     @v_args(meta=True)
@@ -140,19 +155,19 @@ class _ToAst(Transformer):
 
     @v_args(meta=True)
     def not_op(self, meta, c):
-        return ast.Not(c[0], self._s(meta))
+        return self._nest(ast.Not(c[0], self._s(meta)), c[0])
 
     @v_args(meta=True)
     def and_op(self, meta, c):
-        return ast.BinOp("and", c[0], c[1], self._s(meta))
+        return self._nest(ast.BinOp("and", c[0], c[1], self._s(meta)), c[0], c[1])
 
     @v_args(meta=True)
     def or_op(self, meta, c):
-        return ast.BinOp("or", c[0], c[1], self._s(meta))
+        return self._nest(ast.BinOp("or", c[0], c[1], self._s(meta)), c[0], c[1])
 
     @v_args(meta=True)
     def compare(self, meta, c):
-        return ast.BinOp(c[1].value, c[0], c[2], self._s(meta))
+        return self._nest(ast.BinOp(c[1].value, c[0], c[2], self._s(meta)), c[0], c[2])
 
     arith = compare
 
@@ -572,13 +587,28 @@ def parse_text(text: str, path: str = "<text>") -> ast.RuleFile:
         tree: Tree = _parser().parse(text)
     except UnexpectedInput as err:
         raise RuleSyntaxError([_syntax_diagnostic(path, text, err)]) from None
+    except RecursionError:
+        raise RuleSyntaxError([_too_deep(path, text)]) from None
     try:
         return _ToAst(path).transform(tree)
+    except RecursionError:
+        raise RuleSyntaxError([_too_deep(path, text)]) from None
     except Exception as err:  # lark wraps errors raised inside the transformer
         inner = getattr(err, "orig_exc", err)
         if isinstance(inner, _ParseProblem):
             raise RuleSyntaxError([Diagnostic(inner.message, inner.span)]) from None
+        if isinstance(inner, RecursionError):
+            raise RuleSyntaxError([_too_deep(path, text)]) from None
         raise
+
+
+def _too_deep(path: str, text: str) -> Diagnostic:
+    """An expression too deep for the parser: at the line that nests most."""
+    lines = text.split("\n")
+    worst = max(range(len(lines)), key=lambda i: lines[i].count("(") + lines[i].count("not "))
+    return Diagnostic(_("this expression is nested more than {n} levels deep; split it into "
+                        "simpler conditions").format(n=MAX_NESTING),
+                      ast.Span(path, worst + 1, 1, worst + 1, len(lines[worst]) + 1))
 
 
 def normalise(text: str) -> str:
@@ -589,8 +619,15 @@ def normalise(text: str) -> str:
 
 
 def read_text(path: str | Path) -> str:
-    """A rule file's text, normalised. Raises ``RuleSyntaxError`` for bytes that are not UTF-8."""
-    raw = Path(path).read_bytes()
+    """A rule file's text, normalised. Raises ``RuleSyntaxError`` for bytes that are not UTF-8,
+    and for a file over ``MAX_RULE_BYTES`` before reading it whole."""
+    with open(path, "rb") as fh:
+        raw = fh.read(MAX_RULE_BYTES + 1)
+    if len(raw) > MAX_RULE_BYTES:
+        raise RuleSyntaxError([Diagnostic(_(
+            "the rule file is larger than {size} MB; a decision's rules take a few hundred "
+            "kilobytes: is it the right file?").format(size=MAX_RULE_BYTES // (1024 * 1024)),
+            ast.Span(str(path), 1, 1, 1, 1))])
     try:
         return normalise(raw.decode("utf-8-sig"))
     except UnicodeDecodeError as err:

@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import sys
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -36,6 +34,7 @@ from engine.cli_i18n import Path as PathType
 from engine.evaluate import score as score_unit
 from engine.explain import explain as explain_unit
 from engine.facts import read_yaml, record_from_data, schema_for
+from engine.outputs.files import write_file
 from engine.outputs.ranking import render as render_ranking
 from engine.outputs.ranking import write_all as write_ranking
 from engine.report import result_model, table, to_json, to_json_doc
@@ -52,22 +51,6 @@ def write_output(text: str, output: str | None) -> None:
         click.echo(text, nl=False)
         return
     write_file(Path(output), text.encode("utf-8"))
-
-
-def write_file(target: Path, data: bytes) -> None:
-    """Write a file atomically, readable as any file the user makes (the umask decides)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def index_step(ruleset: ast.RuleSet) -> Decimal | None:

@@ -16,7 +16,7 @@ from typing import Any
 
 from dsl import ast
 from dsl.i18n import _
-from engine.records.yamlio import Path_, dotted
+from engine.records.yamlio import MAX_DIGITS, Path_, dotted
 
 YES = {"có", "co", "yes", "đúng", "true"}
 NO = {"không", "khong", "no", "sai", "false"}
@@ -36,6 +36,8 @@ class Forms:
 
     def number_text(self, text: str, where: Path_, integer: bool, grouped: bool = True) -> Any:
         t = text.strip().replace(" ", "")
+        if len(t) > MAX_DIGITS:
+            return text  # no figure of a record is that long: the schema says "not a number"
         if _AMBIGUOUS.match(t) and integer:
             self.problems.append((where, _("'{text}' is not a whole number: write {plain} "
                                            "(without a separator)").format(

@@ -3,6 +3,12 @@
 Takes a file; gives plain data (dicts, lists, Decimal, int, bool, str, None) and a map from each
 node's path to its line, so that every later message can say where a value stands. The text is
 normalised first (BOM, NFC) so that the same words typed on different keyboards compare equal.
+
+Bounded, whatever the file holds: a file over ``MAX_BYTES`` is refused before it is read, nesting
+deeper than ``MAX_DEPTH`` and anchors/aliases (``&a``, ``*a``: a few lines of them can stand for
+billions of values) are refused with their line, and so is a number longer than ``MAX_DIGITS``
+characters (``1.0e+999999`` would take seconds to use). The C parser (libyaml) is used when
+PyYAML has it.
 """
 
 from __future__ import annotations
@@ -18,6 +24,11 @@ from dsl.errors import Diagnostic, FactsError
 from dsl.i18n import _
 
 Path_ = tuple[str | int, ...]
+
+MAX_BYTES = 10 * 1024 * 1024  # a record is a few kilobytes; a rule-test file a few hundred
+MAX_DEPTH = 40  # a record nests 4 or 5 levels
+MAX_DIGITS = 40  # characters of a number, exponent included
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 _TRUE = ("true", "yes", "on", "y")
 _FALSE = ("false", "no", "off", "n")
@@ -38,6 +49,12 @@ def dotted(at: Path_) -> str:
 
 def _scalar(node: yaml.ScalarNode) -> Any:
     tag, raw = node.tag, node.value
+    if tag.endswith((":int", ":float")) and len(raw) > MAX_DIGITS:
+        return _Loose(raw)  # refused by the schema as "not a number"
+    if tag.endswith(":float") and "e" in raw.lower():
+        mantissa, _e, exponent = raw.lower().partition("e")
+        if exponent.lstrip("+-").isdigit() and abs(int(exponent)) > 20:
+            return _Loose(raw)  # 1e-999999: no figure of a record is that small or large
     if tag.endswith(":int"):
         text = raw.replace("_", "")
         try:
@@ -66,8 +83,21 @@ def load_yaml(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
     lines: dict[Path_, int] = {}
     problems: list[Diagnostic] = []
 
+    seen: set[int] = set()
+
     def build(node: yaml.Node, at: Path_) -> Any:
-        lines[at] = node.start_mark.line + 1
+        line = node.start_mark.line + 1
+        lines[at] = line
+        if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+            if id(node) in seen:  # the same node twice: an alias
+                raise FactsError([Diagnostic(_(
+                    "{path}: anchors and aliases (& and *) are not accepted in a record; write "
+                    "the value out").format(path=dotted(at)), None, path, line)])
+            seen.add(id(node))
+            if len(at) >= MAX_DEPTH:
+                raise FactsError([Diagnostic(_(
+                    "{path}: nested more than {depth} levels deep; a record needs a few")
+                    .format(path=dotted(at[:4]) + "…", depth=MAX_DEPTH), None, path, line)])
         if isinstance(node, yaml.MappingNode):
             out: dict[str, Any] = {}
             for k, v in node.value:
@@ -82,7 +112,13 @@ def load_yaml(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
         return _scalar(node)
 
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        try:
+            node = yaml.compose(text, Loader=_LOADER)
+        except yaml.YAMLError:  # the pure-Python parser words its errors better: ask it
+            node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except RecursionError:
+        raise FactsError([Diagnostic(_("nested more than {depth} levels deep; a record needs a "
+                                       "few").format(depth=MAX_DEPTH), None, path)]) from None
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -101,7 +137,13 @@ def read_yaml(file: str | Path) -> tuple[Any, dict[Path_, int]]:
     """Read a YAML file with each node's line. Raises ``FactsError`` if it cannot be read."""
     path = str(file)
     try:
-        text = Path(file).read_bytes().decode("utf-8-sig")
+        with open(file, "rb") as fh:
+            raw = fh.read(MAX_BYTES + 1)
+        if len(raw) > MAX_BYTES:
+            raise FactsError([Diagnostic(_("the file is larger than {size} MB; a record or a "
+                                           "test file is far smaller").format(
+                                               size=MAX_BYTES // (1024 * 1024)), None, path)])
+        text = raw.decode("utf-8-sig")
     except OSError as err:
         raise FactsError([Diagnostic(_("cannot read the file: {reason}").format(
             reason=err.strerror), None, path)]) from None

@@ -1,0 +1,154 @@
+"""Hostile inputs: each gives one located error, exit status 1 (2 for an output that cannot be
+written), in bounded time, never a traceback. The slow or huge ones used to take seconds and
+gigabytes (an alias bomb: 16 s and 1,2 GB) or end in a RecursionError."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import cchc
+
+NEN = "tests/fixtures/docs/nen"
+RECORD_HEAD = "unit: {id: x, name: X, kind: huyen}\nyear: 2022\n"
+
+BOMB = "".join(f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdef", "bcdefg"))
+
+
+def _record(tmp_path: Path, text: str) -> Path:
+    p = tmp_path / "r.yaml"
+    p.write_text(text, "utf-8")
+    return p
+
+
+@pytest.mark.parametrize("text, message", [
+    # 7 levels of 9 aliases stand for 9**7 values: refused at the first alias
+    ('a: &a ["x", "x"]\n' + BOMB + RECORD_HEAD, "(& và *)"),
+    ("facts: " + "[" * 5000 + "]" * 5000 + "\n" + RECORD_HEAD, "lồng nhau quá 40 cấp"),
+    ("facts: " + "{a: " * 60 + "1" + "}" * 60 + "\n" + RECORD_HEAD, "lồng nhau quá 40 cấp"),
+    (RECORD_HEAD + "facts:\n  sang_kien_duoc_cong_nhan: 1.0e+999999\n", "không phải là một số"),
+    (RECORD_HEAD + "facts:\n  sang_kien_duoc_cong_nhan: 1.0e-999999\n", "không phải là một số"),
+    (RECORD_HEAD + "facts:\n  sang_kien_duoc_cong_nhan: " + "9" * 5000 + "\n",
+     "không phải là một số"),
+])
+def test_a_hostile_record_is_refused_quickly_with_its_place(root, tmp_path, text, message):
+    rec = _record(tmp_path, text)
+    started = time.monotonic()
+    r = cchc("score", "rules/2022", str(rec), cwd=root)
+    assert time.monotonic() - started < 10  # a bound, not a benchmark: it used to take 16 s
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert message in r.stderr and "r.yaml:" in r.stderr
+
+
+def test_a_record_over_the_size_limit_is_refused_before_it_is_read(root, tmp_path):
+    rec = tmp_path / "big.yaml"
+    with open(rec, "wb") as fh:
+        fh.write(RECORD_HEAD.encode())
+        fh.write(b"# " + b"x" * (11 * 1024 * 1024) + b"\n")
+    r = cchc("score", "rules/2022", str(rec), cwd=root)
+    assert r.returncode == 1 and "lớn hơn 10 MB" in r.stderr and "Traceback" not in r.stderr
+
+
+def _rules(root: Path, tmp_path: Path, old: str, new: str) -> Path:
+    folder = tmp_path / "rules"
+    shutil.copytree(root / NEN, folder)
+    f = folder / "nen.cchc"
+    text = f.read_text("utf-8")
+    assert old in text
+    f.write_text(text.replace(old, new, 1), "utf-8")
+    return folder
+
+
+def test_an_expression_nested_beyond_reason_is_refused_with_its_line(root, tmp_path):
+    for depth in (70, 490, 5000):
+        folder = _rules(root, tmp_path / str(depth), "full if co_chuyen_trach_cntt",
+                        "full if " + "not " * depth + "co_chuyen_trach_cntt")
+        r = cchc("check", str(folder), cwd=root)
+        assert r.returncode == 1 and "Traceback" not in r.stderr, r.stderr
+        assert "lồng nhau quá 64 cấp" in r.stderr and "nen.cchc:" in r.stderr
+
+
+def test_a_rule_file_over_the_size_limit_is_refused(root, tmp_path):
+    folder = _rules(root, tmp_path, 'title "Ban hành', 'title "' + "x" * (2 * 1024 * 1024)
+                    + '" # Ban hành')
+    r = cchc("check", str(folder), cwd=root)
+    assert r.returncode == 1 and "lớn hơn 1 MB" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_rounding_that_could_lift_a_criterion_over_its_maximum_is_refused(root, tmp_path):
+    # criterion 3.2 has max 2 in the base; with max 2,5 and "round criteria to 1", 2,5 would
+    # round to 3: more than its maximum
+    folder = _rules(root, tmp_path, "years 2022 to 2023\n",
+                    "years 2022 to 2023\n  round criteria to 1\n  round criteria to 1\n")
+    text = (folder / "nen.cchc").read_text("utf-8").replace(
+        '"Bố trí công chức chuyên trách công nghệ thông tin" max 2',
+        '"Bố trí công chức chuyên trách công nghệ thông tin" max 2.5')
+    (folder / "nen.cchc").write_text(text, "utf-8")
+    r = cchc("check", str(folder), cwd=root, lang="en")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "criterion 3.2 has a maximum of 2.5, not a multiple of the rounding step 1" in r.stderr
+    assert "'round criteria' is given twice" in r.stderr
+    bad_step = _rules(root, tmp_path / "b", "years 2022 to 2023\n",
+                      "years 2022 to 2023\n  round index to 0.05\n")
+    r = cchc("check", str(bad_step), cwd=root, lang="en")
+    assert r.returncode == 1 and "not 0.05" in r.stderr
+
+
+# ---- output files ---------------------------------------------------------------------------
+
+def _score_to(root: Path, target: Path) -> object:
+    return cchc("score", "rules/2022", "facts/2022/so-noi-vu.yaml", "-o", str(target), cwd=root)
+
+
+def test_output_keeps_an_existing_files_mode_and_leaves_nothing_behind(root, tmp_path):
+    target = tmp_path / "out.txt"
+    target.write_text("old", "utf-8")
+    os.chmod(target, 0o644)
+    r = _score_to(root, target)
+    assert r.returncode == 0, r.stderr
+    assert os.stat(target).st_mode & 0o777 == 0o644 and "Sở Nội vụ" in target.read_text("utf-8")
+    os.chmod(target, 0o640)
+    assert _score_to(root, target).returncode == 0
+    assert os.stat(target).st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]  # no temporary file
+
+
+def test_output_refuses_links_devices_and_pipes(root, tmp_path):
+    real = tmp_path / "real.txt"
+    real.write_text("keep", "utf-8")
+    link = tmp_path / "link.txt"
+    link.symlink_to(real)
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    for target, words in ((link, "liên kết tượng trưng"), (Path("/dev/null"), "tệp thông thường"),
+                          (fifo, "tệp thông thường")):
+        r = _score_to(root, target)
+        assert r.returncode == 2 and words in r.stderr and "Traceback" not in r.stderr, target
+        assert len(r.stderr.strip().splitlines()) == 1
+    assert real.read_text("utf-8") == "keep" and link.is_symlink()
+
+
+def test_an_unwritable_place_is_one_line(root, tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("", "utf-8")
+    r = _score_to(root, blocker / "sub" / "out.txt")  # a folder cannot be made under a file
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1 and "không tạo được thư mục" in r.stderr
+
+
+def test_an_interrupted_write_leaves_no_file(tmp_path, monkeypatch):
+    from engine.outputs import files
+
+    target = tmp_path / "out.txt"
+
+    def boom(*_a, **_k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(files.os, "replace", boom)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_file(target, b"data")
+    assert list(tmp_path.iterdir()) == []
