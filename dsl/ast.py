@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Union
 
 METHODS = ("appraisal", "survey")
@@ -362,38 +363,38 @@ class RuleSet:
     files: tuple[RuleFile, ...]
     texts: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
-    @property
+    @cached_property
     def decision(self) -> Decision | None:
         for f in self.files:
             if f.decisions:
                 return f.decisions[0]
         return None
 
-    @property
+    @cached_property
     def kinds(self) -> tuple[KindDecl, ...]:
         return tuple(k for f in self.files for k in f.kinds)
 
-    @property
+    @cached_property
     def facts(self) -> dict[str, FactDecl]:
         return {d.name: d for f in self.files for d in f.facts}
 
-    @property
+    @cached_property
     def documents(self) -> dict[str, DocumentDecl]:
         return {d.name: d for f in self.files for d in f.documents}
 
-    @property
+    @cached_property
     def groups(self) -> tuple[GroupDecl, ...]:
         return tuple(g for f in self.files for g in f.groups)
 
-    @property
+    @cached_property
     def bands(self) -> BandsDecl | None:
         return next((b for f in self.files for b in f.bands), None)
 
-    @property
+    @cached_property
     def columns(self) -> tuple[ColumnDecl, ...]:
         return tuple(c for f in self.files for c in f.columns)
 
-    @property
+    @cached_property
     def checks(self) -> tuple[FactCheck, ...]:
         return tuple(c for f in self.files for c in f.checks)
 
@@ -414,7 +415,7 @@ class RuleSet:
         d = self.decision
         return d.get("years") if d is not None else None  # type: ignore[return-value]
 
-    @property
+    @cached_property
     def areas(self) -> tuple[Node, ...]:
         return tuple(sorted((a for f in self.files for a in f.areas), key=lambda a: id_key(a.id)))
 

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 
 from dsl import ast
 
@@ -27,7 +28,7 @@ class Scoped:
     depth: int  # 0 area, 1 criterion, 2 sub-criterion
     children: tuple[Scoped, ...]
 
-    @property
+    @cached_property
     def max(self) -> Decimal:
         if self.children:
             return sum((c.max for c in self.children), Decimal(0))
@@ -48,7 +49,15 @@ def applies_to_kind(node: ast.Node, kind: str) -> bool:
 
 
 def scoped_tree(ruleset: ast.RuleSet, kind: str) -> tuple[Scoped, ...]:
-    """The areas, criteria and sub-criteria a kind of unit is scored on, in id order."""
+    """The areas, criteria and sub-criteria a kind of unit is scored on, in id order (built once
+    per rule set and kind: a rule set does not change once loaded)."""
+    cache = ruleset.__dict__.setdefault("_scoped_trees", {})
+    if kind not in cache:
+        cache[kind] = _scoped_tree(ruleset, kind)
+    return cache[kind]
+
+
+def _scoped_tree(ruleset: ast.RuleSet, kind: str) -> tuple[Scoped, ...]:
 
     def build(node: ast.Node, method: str, depth: int) -> Scoped | None:
         if not applies_to_kind(node, kind):

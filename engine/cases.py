@@ -31,7 +31,7 @@ from dsl.i18n import N_, _
 from dsl.tree import branches, facts_for_kind, outcomes, scoped_tree
 from engine import vn
 from engine.evaluate import NodeResult, score
-from engine.facts import read_yaml, record_from_data
+from engine.facts import read_yaml, record_from_data, schema_problems
 
 NOT_APPLICABLE, NOT_SCORABLE, NOT_SCORED = "not applicable", "not scorable", "not scored"
 
@@ -124,16 +124,48 @@ def _check_node(node: NodeResult | None, crit: str, want: Any) -> list[str]:
     return out
 
 
+def case_schema(ruleset: ast.RuleSet) -> dict[str, Any]:
+    """What a case file may hold: every key known, every expectation of a known form."""
+    number = {"type": "number"}
+    expectation = {"anyOf": [
+        number, {"enum": [NOT_APPLICABLE, NOT_SCORABLE, NOT_SCORED]},
+        {"type": "object", "additionalProperties": False, "minProperties": 1,
+         "properties": {"points": number, "max": number,
+                        "reasons": {"type": "array", "items": {"type": "string"}}}}]}
+    kind = {"enum": [k.name for k in ruleset.kinds]}
+    case = {"type": "object", "additionalProperties": False, "required": ["expect"],
+            "properties": {"name": {"type": "string"}, "kind": kind,
+                           "facts": {"type": "object"},
+                           "expect": {"type": "object", "minProperties": 1,
+                                      "additionalProperties": expectation}}}
+    return {"type": "object", "additionalProperties": False, "required": ["cases"],
+            "properties": {"kind": kind, "base": {"type": "string", "minLength": 1},
+                           "cases": {"type": "array", "items": case}}}
+
+
 def run_file(ruleset: ast.RuleSet, path: Path) -> list[CaseResult]:
-    """Run every case of one file. Raises ``FactsError`` for a malformed file."""
+    """Run every case of one file. Raises ``FactsError`` for a malformed file, located."""
     data, lines = read_yaml(path)
     where = str(path)
     if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         raise FactsError([Diagnostic(_("a case file needs a list 'cases'"), None, where, 1)])
+    problems = schema_problems(case_schema(ruleset), data, where, lines)
+    if problems:
+        raise FactsError(problems)
     base: dict[str, Any] = {}
     if "base" in data:
-        base_data, _lines = read_yaml((path.parent / data["base"]).resolve())
-        base = dict(base_data.get("facts", {}))
+        try:
+            base_data, _lines = read_yaml((path.parent / data["base"]).resolve())
+        except FactsError as err:
+            raise FactsError([Diagnostic(_("the base '{base}': {problem}").format(
+                base=data["base"], problem=err.diagnostics[0].message), None, where,
+                lines.get(("base",)))]) from None
+        facts = base_data.get("facts") if isinstance(base_data, dict) else None
+        if not isinstance(facts, dict):
+            raise FactsError([Diagnostic(_("the base '{base}' is not a fact record with "
+                                           "'facts'").format(base=data["base"]), None, where,
+                                         lines.get(("base",)))])
+        base = dict(facts)
     results = []
     for i, case in enumerate(data["cases"]):
         line = lines.get(("cases", i))

@@ -236,6 +236,29 @@ def test_cases(ruleset_dir: str, cases_dir: str, with_coverage: bool) -> None:
         raise SystemExit(1)
 
 
+@cli.command(help=N_("Time each stage on synthetic records made from the rules of each "
+                     "RULESET_DIR (default rules/2022 and rules/2024)."))
+@click.argument("ruleset_dirs", nargs=-1)
+@click.option("--sizes", default="1,100,1000,4000", show_default=True, cls=Option,
+              help=N_("How many units, comma-separated."))
+@click.option("--seed", default=1, show_default=True, type=int, cls=Option,
+              help=N_("The seed of the synthetic records (the same seed, the same records)."))
+def bench(ruleset_dirs: tuple[str, ...], sizes: str, seed: int) -> None:
+    from engine.bench.run import as_text, measure
+
+    try:
+        counts = [int(x) for x in sizes.split(",") if x.strip()]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        raise UsageError([Diagnostic(_("--sizes takes whole numbers above 0, such as "
+                                       "1,100,1000"), None, sizes)])
+    for folder in ruleset_dirs or ("rules/2022", "rules/2024"):
+        rs, rows = measure(folder, counts, seed,
+                           lambda s: click.echo(s, err=True) if sys.stderr.isatty() else None)
+        click.echo(as_text(rs, folder, rows))
+
+
 class Incomplete(Exception):
     """Some unit has criteria that could not be scored: its figures are not final (exit 3)."""
 
