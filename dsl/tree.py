@@ -113,7 +113,15 @@ def rule_names(rule: ast.Rule) -> set[str]:
 
 
 def facts_for_kind(ruleset: ast.RuleSet, kind: str) -> set[str]:
-    """Every fact the criteria of one kind read, and those related to them by a 'check'."""
+    """Every fact the criteria of one kind read, and those related to them by a 'check' (worked
+    out once per rule set and kind; a copy is given, the caller may change it)."""
+    cache = ruleset.__dict__.setdefault("_facts_for_kind", {})
+    if kind not in cache:
+        cache[kind] = frozenset(_facts_for_kind(ruleset, kind))
+    return set(cache[kind])
+
+
+def _facts_for_kind(ruleset: ast.RuleSet, kind: str) -> set[str]:
     names: set[str] = set()
     for area in scoped_tree(ruleset, kind):
         for s in area.walk():

@@ -13,15 +13,12 @@ import json
 import sys
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from dsl import ast
-from dsl.check import load_ruleset
 from dsl.errors import CchcError, Diagnostic, UsageError, error_count, suggest
 from dsl.i18n import N_, _, set_language
-from engine.cases import case_files, coverage, run_file
-from engine.cases import report as case_report
 from engine.cli_i18n import (
     CLICK_VERSION_OPTION,
     Group,
@@ -31,22 +28,17 @@ from engine.cli_i18n import (
     plain_streams,
 )
 from engine.cli_i18n import Path as PathType
-from engine.evaluate import score as score_unit
-from engine.explain import explain as explain_unit
-from engine.facts import read_yaml, record_from_data, schema_for
-from engine.outputs.files import write_file
-from engine.outputs.ranking import render as render_ranking
-from engine.outputs.ranking import write_all as write_ranking
-from engine.report import result_model, table, to_json, to_json_doc
-from engine.results.ranking import rank as rank_units
-from engine.results.ranking import read_previous
-from engine.results.summary import is_summary, read_summary
-from engine.structure import as_text as structure_text
-from engine.structure import structure as structure_of
 
+if TYPE_CHECKING:
+    from dsl import ast
+
+# Each command imports what it needs when it runs: 'cchc --help' and a mistyped option answer
+# without loading the parser, the validator or the models (a cold start is what users feel).
 
 def write_output(text: str, output: str | None) -> None:
     """Print, or write a file atomically: a reader never sees half a file."""
+    from engine.outputs.files import write_file
+    
     if output is None:
         click.echo(text, nl=False)
         return
@@ -60,6 +52,9 @@ def index_step(ruleset: ast.RuleSet) -> Decimal | None:
 def _records(ruleset: ast.RuleSet, files: tuple[str, ...], figures: list | None = None):
     """The records of ``files``; with ``figures``, a file of the province's published figures
     (``figures:``, no ``unit:``) is read into it instead of as a record."""
+    from engine.facts import read_yaml, record_from_data
+    from engine.results.summary import is_summary, read_summary
+    
     problems: list[Diagnostic] = []
     records = []
     with _progress(files, _("Reading records")) as shown:
@@ -110,6 +105,8 @@ def cli() -> None:
 @cli.command(help=N_("Check the rule files of RULESET_DIR and report every problem."))
 @click.argument("ruleset_dir")
 def check(ruleset_dir: str) -> None:
+    from dsl.check import load_ruleset
+    
     rs = load_ruleset(ruleset_dir)
     decision = rs.decision
     areas = rs.areas
@@ -127,6 +124,9 @@ def check(ruleset_dir: str) -> None:
               help=N_("Only the facts that this kind of unit is scored on."))
 @OUTPUT
 def schema(ruleset_dir: str, kind: str | None, output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.facts import schema_for
+    
     rs = load_ruleset(ruleset_dir)
     if kind is not None:
         _known_kind(rs, kind, ruleset_dir)
@@ -142,6 +142,10 @@ def schema(ruleset_dir: str, kind: str | None, output: str | None) -> None:
 @OUTPUT
 def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
           output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.evaluate import score as score_unit
+    from engine.report import result_model, table, to_json
+    
     rs = load_ruleset(ruleset_dir)
     step = index_step(rs)
     results = [score_unit(rs, r) for r in _records(rs, fact_files)]
@@ -168,6 +172,14 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
 @OUTPUT
 def rank(ruleset_dir: str, facts_dir: str, previous: str | None, fmt: str,
          out_dir: str | None, output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.evaluate import score as score_unit
+    from engine.outputs.files import write_file
+    from engine.outputs.ranking import render as render_ranking
+    from engine.outputs.ranking import write_all as write_ranking
+    from engine.results.ranking import rank as rank_units
+    from engine.results.ranking import read_previous
+    
     rs = load_ruleset(ruleset_dir)
     files = tuple(str(p) for p in sorted(Path(facts_dir).glob("*.yaml")))
     if not files:
@@ -190,6 +202,10 @@ def rank(ruleset_dir: str, facts_dir: str, previous: str | None, fmt: str,
 @click.argument("fact_file")
 @OUTPUT
 def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.evaluate import score as score_unit
+    from engine.explain import explain as explain_unit
+    
     rs = load_ruleset(ruleset_dir)
     (record,) = _records(rs, (fact_file,))
     result = score_unit(rs, record)
@@ -205,6 +221,11 @@ def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, cls=Option, help=N_("The tree as JSON."))
 @OUTPUT
 def structure(ruleset_dir: str, kind: str, as_json: bool, output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.report import to_json_doc
+    from engine.structure import as_text as structure_text
+    from engine.structure import structure as structure_of
+    
     rs = load_ruleset(ruleset_dir)
     _known_kind(rs, kind, ruleset_dir)
     doc = structure_of(rs, kind)
@@ -217,6 +238,10 @@ def structure(ruleset_dir: str, kind: str, as_json: bool, output: str | None) ->
 @click.option("--coverage", "with_coverage", is_flag=True, cls=Option,
               help=N_("Also report the branches and outcomes no case exercised."))
 def test_cases(ruleset_dir: str, cases_dir: str, with_coverage: bool) -> None:
+    from dsl.check import load_ruleset
+    from engine.cases import case_files, coverage, run_file
+    from engine.cases import report as case_report
+    
     rs = load_ruleset(ruleset_dir)
     files = case_files(cases_dir)
     if not files:

@@ -37,6 +37,7 @@ from dsl.errors import Diagnostic, FactsError, suggest
 from dsl.i18n import _
 from dsl.tree import facts_for_kind
 from engine.citations import evidence_text, place
+from engine.records.fastcheck import Check, NotCompiled, compile_schema
 from engine.records.forms import Forms, questionable_percents
 from engine.records.model import FactRecord, Recorded, Unit
 from engine.records.recorded import read_recorded
@@ -153,20 +154,27 @@ def _typed(value: Any, type_: str) -> Any:
     return value
 
 
-_VALIDATORS: dict[tuple[int, str | None], tuple[ast.RuleSet, Draft202012Validator]] = {}
+_VALIDATORS: dict[tuple[int, str | None],
+                  tuple[ast.RuleSet, Draft202012Validator, Check | None]] = {}
 
 
-def _validator(ruleset: ast.RuleSet, kind: str | None) -> Draft202012Validator:
-    """One compiled validator per rule set and kind (rule sets are immutable once loaded)."""
+def _validator(ruleset: ast.RuleSet, kind: str | None
+               ) -> tuple[Draft202012Validator, Check | None]:
+    """Per rule set and kind (rule sets are immutable once loaded), built once: jsonschema's
+    validator, for the located messages, and the compiled yes/no check, for speed."""
     key = (id(ruleset), kind)
     hit = _VALIDATORS.get(key)
     if hit is None or hit[0] is not ruleset:
         if len(_VALIDATORS) > 64:
             _VALIDATORS.clear()
-        hit = (ruleset, Draft202012Validator(schema_for(ruleset, kind),
-                                             format_checker=FormatChecker()))
+        schema = schema_for(ruleset, kind)
+        try:
+            fast: Check | None = compile_schema(schema)
+        except NotCompiled:
+            fast = None
+        hit = (ruleset, Draft202012Validator(schema, format_checker=FormatChecker()), fast)
         _VALIDATORS[key] = hit
-    return hit[1]
+    return hit[1], hit[2]
 
 
 def schema_problems(schema: dict[str, Any], data: Any, path: str,
@@ -253,8 +261,9 @@ def record_from_data(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int], p
         for where, message in questionable_percents(decls, forms.explicit_percent, raw_facts):
             problems.add(where, message)
             said.add(where)
-    validator = _validator(ruleset, kind)
-    for error in validator.iter_errors(data):
+    validator, fast = _validator(ruleset, kind)
+    errors = [] if fast is not None and fast(data) else validator.iter_errors(data)
+    for error in errors:
         for leaf in _leaf_errors(error):
             where = tuple(leaf.absolute_path)
             if where in said:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -129,3 +130,45 @@ def test_any_text_as_a_record_is_an_error_or_a_record(text):
         load_yaml(text, "r.yaml")
     except CchcError:
         pass
+
+
+# ---- the compiled validity check says what jsonschema says ----------------------------------
+
+_ODD = [-1, 0, 1, 2.5, 101, 10**9, True, False, None, "", "x", "2022-02-30", "2022-02-28",
+        [], [{}], {}, {"value": 1}, {"value": 1, "evidence": ["x"]}, {"value": 1, "bad": 2},
+        Decimal("0.5"), Decimal("-0.01"), [{"ten": "a", "han": "2022-01-01"}]]
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from dsl.check import load_ruleset as load
+
+    root = Path(__file__).resolve().parent.parent
+    return [load(root / "rules/2022"), load(root / "rules/2024")]
+
+
+@settings(max_examples=300, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_the_compiled_check_agrees_with_jsonschema(bundled, data):
+    from engine.bench.synth import record
+    from engine.facts import _validator
+
+    rs = data.draw(st.sampled_from(bundled))
+    kind = data.draw(st.sampled_from([k.name for k in rs.kinds]))
+    rec = record(rs, kind, 0, __import__("random").Random(data.draw(st.integers(0, 10**6))))
+    facts = rec["facts"]
+    for _n in range(data.draw(st.integers(0, 3))):
+        where = data.draw(st.sampled_from(["fact", "unit", "top", "year"]))
+        odd = data.draw(st.sampled_from(_ODD))
+        if where == "fact" and facts:
+            facts[data.draw(st.sampled_from(sorted(facts)))] = odd
+        elif where == "unit":
+            rec["unit"][data.draw(st.sampled_from(["id", "kind", "name", "extra"]))] = odd
+        elif where == "year":
+            rec["year"] = odd
+        else:
+            rec[data.draw(st.sampled_from(["recorded", "published", "facts", "other"]))] = odd
+    validator, fast = _validator(rs, kind)
+    assert fast is not None
+    assert fast(rec) == (next(validator.iter_errors(rec), None) is None), rec
