@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from dsl import ast
-from dsl.i18n import _
+from dsl.i18n import _, current
 from engine import vn
 
 
@@ -36,9 +36,18 @@ def cite(ruleset: ast.RuleSet, document: str, at: str | None = None) -> str:
 
 
 def source_text(ruleset: ast.RuleSet, source: ast.Source | None) -> str | None:
-    """What a criterion's ``source`` line says: published or reconstructed, and from where."""
+    """What a criterion's ``source`` line says: published or reconstructed, and from where
+    (worked out once per rule set, source and language: every unit's report repeats it)."""
     if source is None:
         return None
+    cache = ruleset.__dict__.setdefault("_source_texts", {})
+    key = (id(source), current())
+    if key not in cache:
+        cache[key] = _source_text(ruleset, source)
+    return cache[key]
+
+
+def _source_text(ruleset: ast.RuleSet, source: ast.Source) -> str:
     kind = _("published") if source.kind == "published" else _("reconstructed")
     cites = "; ".join(cite(ruleset, c.document, c.at) for c in source.cites)
     text = kind + (f": {source.note}" if source.note else "")

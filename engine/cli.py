@@ -77,6 +77,7 @@ def _records(ruleset: ast.RuleSet, files: tuple[str, ...], figures: list | None 
     return records
 
 
+SHOWN_UNITS = 10  # units named in the one-line "incomplete" message; the rest are counted
 PROGRESS_FROM = 20  # records: below this a run is too short to need a progress display
 
 
@@ -323,8 +324,11 @@ def main(argv: list[str] | None = None) -> int:
         click.echo(_("Aborted."), err=True)
         return 1
     except Incomplete as exc:
+        named = ", ".join(exc.units[:SHOWN_UNITS])
+        if len(exc.units) > SHOWN_UNITS:
+            named += " " + _("and {n} more").format(n=len(exc.units) - SHOWN_UNITS)
         click.echo(_("incomplete result (criteria not scored) for: {units}; the figures are "
-                     "not final").format(units=", ".join(exc.units)), err=True)
+                     "not final").format(units=named), err=True)
         return 3
     except UsageError as err:
         click.echo(err.format_message(getattr(err, "texts", None)), err=True)

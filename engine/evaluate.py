@@ -21,7 +21,16 @@ from dsl import ast
 from dsl.i18n import _
 from dsl.tree import Scoped, expr_names, scoped_tree
 from engine import vn
-from engine.expr import Env, FactUse, NotScorable, _value_type, evaluate, render
+from engine.expr import (
+    Env,
+    FactUse,
+    Later,
+    NotScorable,
+    _value_type,
+    evaluate,
+    render,
+    render_later,
+)
 from engine.records.model import FactRecord, Recorded
 from engine.records.recorded import leaves_of
 
@@ -31,11 +40,15 @@ PRECISION = 50
 @dataclass(frozen=True)
 class Deduction:
     points: Decimal  # what this line takes away (negative for a rounding that gives back)
-    reason: str
+    text: str | Later  # the reason, formatted when read
     rule: ast.Span | None
     facts: tuple[FactUse, ...] = ()
     nominal: Decimal | None = None  # before a cap or floor limited it
     kind: str = "rule"  # rule, rounding
+
+    @property
+    def reason(self) -> str:
+        return str(self.text)
 
 
 @dataclass
@@ -50,7 +63,7 @@ class NodeResult:
     achieved: Decimal | None  # None: not scorable
     problem: str | None = None
     deductions: list[Deduction] = field(default_factory=list)
-    trace: list[str] = field(default_factory=list)
+    steps: list[str | Later] = field(default_factory=list)  # the trace, formatted when read
     hits: list[str] = field(default_factory=list)  # branches taken, named as tree.branches
     children: list[NodeResult] = field(default_factory=list)
     source: ast.Source | None = None
@@ -59,6 +72,10 @@ class NodeResult:
     recorded: Recorded | None = None  # points taken from a document, not computed
     covered: str | None = None  # inside a column or method whose points are recorded as a whole
     note: str | None = None  # why a rule settled the node without scoring it (a 0 denominator)
+
+    @property
+    def trace(self) -> list[str]:
+        return [str(s) for s in self.steps]
 
     @property
     def scorable(self) -> bool:
@@ -142,7 +159,7 @@ class Scorer:
         rec = self.recorded_nodes.get(node.id)
         if rec is not None:
             res.achieved, res.recorded = rec.points, rec
-            res.trace.append(_("recorded from a document: {points}").format(
+            res.steps.append(_("recorded from a document: {points}").format(
                 points=vn.points(rec.points)))
             return res
         if not s.children and node.id in self.covered:
@@ -154,8 +171,7 @@ class Scorer:
             except NotScorable as err:
                 res.problem = str(err)
                 return res
-            res.trace.append(f"{node.applies_if.span}: điều kiện áp dụng → "
-                             f"{'có' if applies else 'không'}")
+            res.steps.append(Later(_t_applies, node.applies_if.span, applies))
             res.hits.append("applies" if applies else "does not apply")
             if not applies:
                 _not_applicable(s, res)
@@ -190,9 +206,7 @@ class Scorer:
             rounded = res.achieved.quantize(step, ROUND_HALF_UP)
             if rounded != res.achieved:
                 res.deductions.append(Deduction(
-                    res.achieved - rounded,
-                    f"Làm tròn điểm tiêu chí đến {vn.number(step)}: "
-                    f"{vn.number(res.achieved)} thành {vn.points(rounded)}",
+                    res.achieved - rounded, Later(_t_rounding, step, res.achieved, rounded),
                     None, kind="rounding"))
                 res.achieved = rounded
         return res
@@ -207,7 +221,7 @@ class Scorer:
             res.hits.append(f"denominator {i} is 0")
             why = render(z.because, env, {}) if z.because is not None else ""
             shown = _zero_text(z.denominator, env)
-            res.trace.append(f"{z.span}: {shown} = 0 → {z.outcome}")
+            res.steps.append(f"{z.span}: {shown} = 0 → {z.outcome}")
             res.note = _("{facts} is 0").format(facts=shown) + (f": {why}" if why else "")
             if z.outcome == "not applicable":
                 _not_applicable(s, res)
@@ -237,36 +251,33 @@ class Scorer:
                 raise NotScorable(f"giá trị {vn.value(value, vtype)} không thuộc mức nào")
             res.hits.append(f"level {rule.levels.index(level) + 1}")
             got = level.points
-            res.trace.append(f"{level.span}: giá trị {vn.value(value, vtype)} → "
-                             f"{vn.points(got)} điểm")
+            res.steps.append(Later(_t_level, level.span, value, vtype, got))
             reason_t, value_shown, where = level.because, value, level.span
         elif isinstance(rule, ast.Full):
             ok = bool(evaluate(rule.condition, env, {}))
             got = top if ok else rule.otherwise
             res.hits.append("condition holds" if ok else "condition fails")
-            res.trace.append(f"{rule.span}: điều kiện {'đạt' if ok else 'không đạt'} → "
-                             f"{vn.points(got)} điểm")
+            res.steps.append(Later(_t_full, rule.span, ok, got))
             reason_t, value_shown, vtype, where = rule.because, None, "number", rule.span
         elif isinstance(rule, ast.Proportional):
             ratio = evaluate(rule.ratio, env, {})
             clamped = min(max(ratio, Decimal(0)), Decimal(1))
             got = clamped * top
             res.hits.append("full" if got >= top else "below max")
-            res.trace.append(f"{rule.span}: tỷ lệ {vn.percent(ratio)} × {vn.points(top)} → "
-                             f"{vn.number(got)} điểm")
+            res.steps.append(Later(_t_ratio, rule.span, ratio, top, got))
             reason_t, value_shown, vtype, where = rule.because, ratio, "percent", rule.span
         elif isinstance(rule, ast.Points):
             got = Decimal(evaluate(rule.value, env, {}))
             if not Decimal(0) <= got <= top:
                 raise NotScorable(f"điểm {vn.number(got)} nằm ngoài khoảng 0–{vn.points(top)}")
-            res.trace.append(f"{rule.span}: điểm {vn.number(got)}")
+            res.steps.append(Later(_t_points, rule.span, got))
             res.hits.append("full" if got >= top else "below max")
             reason_t, value_shown, vtype, where = rule.because, got, "number", rule.span
         else:  # pragma: no cover - the checker allows nothing else
             raise NotScorable(f"quy tắc không chấm được tại {rule.span}")
         res.achieved = got
         if got < top and reason_t is not None:
-            reason = render(reason_t, env, {}, value_shown, vtype)
+            reason = render_later(reason_t, env, {}, value_shown, vtype)
             res.deductions.append(Deduction(top - got, reason, where, self._uses(env, start)))
 
     def score_deductions(self, deducts: list[ast.Deduct], floor: Decimal, res: NodeResult,
@@ -284,15 +295,13 @@ class Scorer:
                 room -= take
                 if line_room is not None:
                     line_room -= take
-                reason = render(d.because, env, scope)
+                reason = render_later(d.because, env, scope)
                 res.deductions.append(Deduction(take, reason, d.span, self._uses(env, start),
                                                 nominal if take != nominal else None))
-                res.trace.append(f"{d.span}: trừ {vn.points(take)} điểm"
-                                 + (f" (theo quy tắc {vn.points(nominal)})" if take != nominal
-                                    else ""))
+                res.steps.append(Later(_t_deduct, d.span, take, nominal))
         res.achieved = res.max - sum((x.points for x in res.deductions), Decimal(0))
         if not res.deductions:
-            res.trace.append(f"{deducts[0].span}: không có nội dung bị trừ điểm")
+            res.steps.append(Later(_t_nothing, deducts[0].span))
 
     def occurrences(self, d: ast.Deduct, env: Env) -> list[tuple[dict, Decimal]]:
         if d.scope == "if":
@@ -364,3 +373,38 @@ def area_index(node: NodeResult, step: Decimal | None) -> Decimal | None:
     value = node.achieved / node.max * 100
     return value.quantize(step, ROUND_HALF_UP) if step is not None else value
 
+
+# The trace's lines, formatted only when read (see engine.expr.Later).
+
+def _t_applies(span: ast.Span, applies: bool) -> str:
+    return f"{span}: điều kiện áp dụng → {'có' if applies else 'không'}"
+
+
+def _t_level(span: ast.Span, value: Any, vtype: str, got: Decimal) -> str:
+    return f"{span}: giá trị {vn.value(value, vtype)} → {vn.points(got)} điểm"
+
+
+def _t_full(span: ast.Span, ok: bool, got: Decimal) -> str:
+    return f"{span}: điều kiện {'đạt' if ok else 'không đạt'} → {vn.points(got)} điểm"
+
+
+def _t_ratio(span: ast.Span, ratio: Decimal, top: Decimal, got: Decimal) -> str:
+    return f"{span}: tỷ lệ {vn.percent(ratio)} × {vn.points(top)} → {vn.number(got)} điểm"
+
+
+def _t_points(span: ast.Span, got: Decimal) -> str:
+    return f"{span}: điểm {vn.number(got)}"
+
+
+def _t_deduct(span: ast.Span, take: Decimal, nominal: Decimal) -> str:
+    return (f"{span}: trừ {vn.points(take)} điểm"
+            + (f" (theo quy tắc {vn.points(nominal)})" if take != nominal else ""))
+
+
+def _t_nothing(span: ast.Span) -> str:
+    return f"{span}: không có nội dung bị trừ điểm"
+
+
+def _t_rounding(step: Decimal, before: Decimal, rounded: Decimal) -> str:
+    return (f"Làm tròn điểm tiêu chí đến {vn.number(step)}: "
+            f"{vn.number(before)} thành {vn.points(rounded)}")

@@ -23,15 +23,37 @@ class NotScorable(Exception):
     """A rule could not be evaluated: a fact is missing, or a value is out of range."""
 
 
+class Later:
+    """A text worked out only when it is read: a function and the values it formats, taken when
+    the rule ran (values are immutable, so the text is the one it would have been then). Most
+    results are ranked or summed, not read: their texts are never formatted."""
+
+    __slots__ = ("fn", "args")
+
+    def __init__(self, fn: Any, *args: Any):
+        self.fn, self.args = fn, args
+
+    def __str__(self) -> str:
+        return self.fn(*self.args)
+
+
 @dataclass(frozen=True)
 class FactUse:
     """A fact value a result rests on, as shown to a reader."""
 
     key: str  # 'ho_so_tre_han' or 'bao_cao[2]'
     label: str
-    shown: str
+    value_text: str | Later
     evidence: tuple[str, ...]
     reconstructed: str | None
+
+    @property
+    def shown(self) -> str:
+        return str(self.value_text)
+
+
+def _item_text(fields: tuple[ast.FieldDecl, ...], item: dict[str, Any]) -> str:
+    return "; ".join(f"{f.label}: {vn.value(item[f.name], f.type)}" for f in fields)
 
 
 class Env:
@@ -55,11 +77,12 @@ class Env:
     def use(self, key: str) -> FactUse:
         name = key.split("[")[0]
         decl = self.decls[name]
+        shown: str | Later
         if "[" in key:
             item = self.record.values[name][int(key.split("[")[1][:-1]) - 1]
-            shown = "; ".join(f"{f.label}: {vn.value(item[f.name], f.type)}" for f in decl.fields)
+            shown = Later(_item_text, decl.fields, item)
         elif name in self.record.values:
-            shown = vn.value(self.record.values[name], decl.type)
+            shown = Later(vn.value, self.record.values[name], decl.type)
         else:
             shown = (_("{value} (default)").format(value=vn.value(decl.default.value, decl.type))
                      if decl.default else "—")
@@ -109,21 +132,33 @@ def evaluate(e: ast.Expr, env: Env, scope: dict[str, tuple[str, int, dict]]) -> 
 def render(t: ast.Template, env: Env, scope: dict[str, tuple[str, int, dict]],
            value: Any = None, value_type: str = "number") -> str:
     """Fill a reason's holes with fact values, formatted the Vietnamese way."""
-    decls = env.decls
+    return str(render_later(t, env, scope, value, value_type))
 
-    def fill(m: Any) -> str:
+
+def render_later(t: ast.Template, env: Env, scope: dict[str, tuple[str, int, dict]],
+                 value: Any = None, value_type: str = "number") -> Later:
+    """A reason as ``render`` gives it, its facts read now (a missing one raises now, and the
+    facts read are logged now), its text formatted when it is read."""
+    decls = env.decls
+    values: list[tuple[Any, str]] = []
+    for m in HOLE.finditer(t.text):
         hole = m.group(1).strip()
         if hole == "value":
-            return vn.value(value, value_type)
-        if "." in hole:
+            values.append((value, value_type))
+        elif "." in hole:
             var, _sep, name = hole.partition(".")
             lst, i, rec = scope[var]
             env.reads.append(f"{lst}[{i}]")
             ftype = next(f.type for f in decls[lst].fields if f.name == name)
-            return vn.value(rec[name], ftype)
-        return vn.value(env.fact(hole), decls[hole].type)
+            values.append((rec[name], ftype))
+        else:
+            values.append((env.fact(hole), decls[hole].type))
+    return Later(_filled, t.text, tuple(values))
 
-    return HOLE.sub(fill, t.text)
+
+def _filled(text: str, values: tuple[tuple[Any, str], ...]) -> str:
+    shown = iter(values)
+    return HOLE.sub(lambda _m: vn.value(*next(shown)), text)
 
 
 def _value_type(e: ast.Expr, env: Env) -> str:
