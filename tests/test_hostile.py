@@ -34,6 +34,9 @@ def _record(tmp_path: Path, text: str) -> Path:
     (RECORD_HEAD + "facts:\n  sang_kien_duoc_cong_nhan: 1.0e-999999\n", "không phải là một số"),
     (RECORD_HEAD + "facts:\n  sang_kien_duoc_cong_nhan: " + "9" * 5000 + "\n",
      "không phải là một số"),
+    (RECORD_HEAD + "facts:\n  sang_kien_duoc_cong_nhan: !!binary aGVsbG8=\n", "thẻ YAML"),
+    (RECORD_HEAD + "facts:\n  sang_kien_duoc_cong_nhan: !python/name:os.system 1\n",
+     "thẻ YAML"),
 ])
 def test_a_hostile_record_is_refused_quickly_with_its_place(root, tmp_path, text, message):
     rec = _record(tmp_path, text)

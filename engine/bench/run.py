@@ -11,7 +11,6 @@ points summed and divided, with the same Decimals), so the engine's cost reads a
 from __future__ import annotations
 
 import gc
-import resource
 import statistics
 import subprocess
 import sys
@@ -85,17 +84,22 @@ def _kept_per_unit(rs: ast.RuleSet, files: list[Path]) -> float:
     return (after - before) / len(files) / 1024
 
 
+_CHILD = ("import resource, sys\nfrom engine.cli import main\ncode = main(sys.argv[2:])\n"
+          "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))"
+          "\nsys.exit(code)")
+
+
 def _pipeline(ruleset_dir: str, folder: Path) -> tuple[float, float]:
-    out = folder.parent / "rank.json"
-    cmd = [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main())",
+    """The whole rank run in a process of its own: its wall time and its own peak memory."""
+    out, peak_file = folder.parent / "rank.json", folder.parent / "peak.txt"
+    cmd = [sys.executable, "-c", _CHILD, str(peak_file),
            "rank", ruleset_dir, str(folder), "--format", "json", "-o", str(out)]
     start = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True)
     took = time.perf_counter() - start
     if done.returncode not in (0, 3):
         raise RuntimeError(done.stderr)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # KiB -> MiB
-    return took, peak
+    return took, int(peak_file.read_text()) / 1024  # KiB -> MiB
 
 
 def measure(ruleset_dir: str, sizes: list[int], seed: int,
@@ -113,6 +117,8 @@ def measure(ruleset_dir: str, sizes: list[int], seed: int,
                 files.append(folder / name)
             sample = files[:SAMPLE]
             step = rs.rounding("index")
+            warm = score_unit(rs, load_record(rs, files[0]))  # first use builds the caches
+            explain(warm, rs, step), to_json([result_model(warm, rs, step)])
             load, recs = _median(lambda f: load_record(rs, f), sample)
             score, results = _median(lambda r: score_unit(rs, r), recs)
             text, _t = _median(lambda r: explain(r, rs, step), results)

@@ -29,6 +29,8 @@ MAX_BYTES = 10 * 1024 * 1024  # a record is a few kilobytes; a rule-test file a 
 MAX_DEPTH = 40  # a record nests 4 or 5 levels
 MAX_DIGITS = 40  # characters of a number, exponent included
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+STANDARD_TAGS = {f"tag:yaml.org,2002:{t}" for t in
+                 ("str", "int", "float", "bool", "null", "timestamp", "map", "seq")}
 
 _TRUE = ("true", "yes", "on", "y")
 _FALSE = ("false", "no", "off", "n")
@@ -88,6 +90,10 @@ def load_yaml(text: str, path: str) -> tuple[Any, dict[Path_, int]]:
     def build(node: yaml.Node, at: Path_) -> Any:
         line = node.start_mark.line + 1
         lines[at] = line
+        if node.tag not in STANDARD_TAGS:
+            raise FactsError([Diagnostic(_(
+                "{path}: the YAML tag {tag} is not accepted in a record; write the value plainly")
+                .format(path=dotted(at), tag=node.tag), None, path, line)])
         if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
             if id(node) in seen:  # the same node twice: an alias
                 raise FactsError([Diagnostic(_(
