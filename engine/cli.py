@@ -82,14 +82,16 @@ def _records(ruleset: ast.RuleSet, files: tuple[str, ...], figures: list | None 
 SHOWN_UNITS = 10  # units named in the one-line "incomplete" message; the rest are counted
 @contextlib.contextmanager
 def _bulk():
-    """Many records read and scored: the cyclic garbage collector paused meanwhile. Results are
-    trees (no cycles) that all stay alive, so its passes found nothing and, over thousands of
-    results, took half the time; it runs once at the end."""
+    """Many records read and scored: the cyclic garbage collector paused meanwhile, and the
+    results set aside from its later passes (``gc.freeze``). Results are trees (no cycles) that
+    all stay alive to the end, so its passes over them found nothing and, over thousands of
+    results, took half the time."""
     was = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if was:
             gc.enable()
 
@@ -329,6 +331,13 @@ def main(argv: list[str] | None = None) -> int:
     # cannot show Vietnamese letters write them without their diacritics
     set_language(lang_from_args(sys.argv[1:] if argv is None else argv))
     plain_streams()
+    try:
+        return _run(argv)
+    finally:
+        gc.unfreeze()  # what a command set aside (see _bulk) is collectable again
+
+
+def _run(argv: list[str] | None) -> int:
     try:
         cli.main(args=argv, prog_name="cchc", standalone_mode=False)
     except click.exceptions.Exit as exc:

@@ -199,3 +199,15 @@ def test_a_list_of_100000_items_is_read_in_linear_time(root, tmp_path):
     (unit,) = json.loads(r.stdout)["units"]
     c = next(c for c in unit["criteria"] if c["id"] == "9.1")
     assert c["achieved"] == 0 and "10.000 báo cáo chậm" in c["deductions"][0]["reason"]
+
+
+def test_the_incomplete_message_names_ten_units_and_counts_the_rest(root, tmp_path):
+    files = []
+    for i in range(12):  # a district with no facts at all: nothing can be scored
+        p = tmp_path / f"u{i:02d}.yaml"
+        p.write_text(f"unit: {{id: u{i}, name: Đơn vị {i}, kind: huyen}}\nyear: 2022\n", "utf-8")
+        files.append(str(p))
+    r = cchc("score", "rules/2022", *files, cwd=root)
+    assert r.returncode == 3
+    assert "Đơn vị 9" in r.stderr and "Đơn vị 10" not in r.stderr
+    assert "và 2 đơn vị khác" in r.stderr

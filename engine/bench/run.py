@@ -84,9 +84,10 @@ def _kept_per_unit(rs: ast.RuleSet, files: list[Path]) -> float:
     return (after - before) / len(files) / 1024
 
 
-_CHILD = ("import resource, sys\nfrom engine.cli import main\ncode = main(sys.argv[2:])\n"
-          "open(sys.argv[1], 'w').write(str(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))"
-          "\nsys.exit(code)")
+# the child's own peak (VmHWM, in KiB): ru_maxrss would carry the benchmark's own over the fork
+_CHILD = ("import sys\nfrom engine.cli import main\ncode = main(sys.argv[2:])\n"
+          "peak = [x for x in open('/proc/self/status') if x.startswith('VmHWM')][0].split()[1]\n"
+          "open(sys.argv[1], 'w').write(peak)\nsys.exit(code)")
 
 
 def _pipeline(ruleset_dir: str, folder: Path) -> tuple[float, float]:
