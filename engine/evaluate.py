@@ -37,7 +37,7 @@ from engine.records.recorded import leaves_of
 PRECISION = 50
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Deduction:
     points: Decimal  # what this line takes away (negative for a rounding that gives back)
     text: str | Later  # the reason, formatted when read
@@ -51,7 +51,7 @@ class Deduction:
         return str(self.text)
 
 
-@dataclass
+@dataclass(slots=True)
 class NodeResult:
     id: str
     title: str

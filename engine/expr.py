@@ -37,7 +37,7 @@ class Later:
         return self.fn(*self.args)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class FactUse:
     """A fact value a result rests on, as shown to a reader."""
 
