@@ -211,3 +211,42 @@ def test_the_incomplete_message_names_ten_units_and_counts_the_rest(root, tmp_pa
     assert r.returncode == 3
     assert "Đơn vị 9" in r.stderr and "Đơn vị 10" not in r.stderr
     assert "và 2 đơn vị khác" in r.stderr
+
+
+KILLED_WRITER = '''
+import os, sys, time
+from pathlib import Path
+from engine.outputs import files
+
+real_fdopen = os.fdopen
+
+class Slow:
+    def __init__(self, fh): self.fh = fh
+    def __enter__(self): return self
+    def __exit__(self, *a): return self.fh.__exit__(*a)
+    def write(self, data):
+        self.fh.write(data[:10]); self.fh.flush()
+        print("writing", flush=True)
+        time.sleep(60)
+    def __getattr__(self, name): return getattr(self.fh, name)
+
+files.os.fdopen = lambda *a, **k: Slow(real_fdopen(*a, **k))
+files.write_file(Path(sys.argv[1]), b"x" * 1000)
+'''
+
+
+def test_a_write_killed_midway_leaves_the_old_file_and_nothing_else(root, tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    target = tmp_path / "out.txt"
+    target.write_text("old", "utf-8")
+    child = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(target)], cwd=root,
+                             stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None and child.stdout.readline().strip() == "writing"
+    child.send_signal(signal.SIGKILL)
+    child.wait(timeout=30)
+    child.stdout.close()
+    assert target.read_text("utf-8") == "old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]  # no temporary file
