@@ -181,17 +181,29 @@ def schema_problems(schema: dict[str, Any], data: Any, path: str,
                     lines: dict[Path_, int]) -> list[Diagnostic]:
     """Every way ``data`` breaks ``schema``, located and worded as for a record."""
     problems = _Problems(path, lines, ())
-    for error in Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(data):
+    validator = Draft202012Validator(schema, format_checker=FormatChecker())
+    _report(problems, validator.iter_errors(data),
+            lambda key, allowed, _where: _("unknown key '{key}'").format(key=key)
+            + suggest(key, allowed))
+    return sorted(set(problems.found), key=Diagnostic.sort_key)
+
+
+def _report(problems: _Problems, errors: Any, unknown: Any,
+            special: Any = lambda _where, _leaf: False) -> None:
+    """Each schema error as a located, worded problem: an unknown key named with a suggestion
+    (``unknown(key, allowed, where)`` words it); ``special(where, leaf)`` true when it is said
+    already or said otherwise."""
+    for error in errors:
         for leaf in _leaf_errors(error):
             where = tuple(leaf.absolute_path)
+            if special(where, leaf):
+                continue
             if leaf.validator == "additionalProperties":
                 allowed = list(leaf.schema.get("properties", {}))
                 for key in sorted(k for k in leaf.instance if k not in allowed):
-                    problems.add((*where, key), _("unknown key '{key}'").format(key=key)
-                                 + suggest(key, allowed))
+                    problems.add((*where, key), unknown(key, allowed, where))
                 continue
             problems.add(where, _message(leaf, leaf.schema))
-    return sorted(set(problems.found), key=Diagnostic.sort_key)
 
 
 def load_record(ruleset: ast.RuleSet, file: str | Path) -> FactRecord:
@@ -263,22 +275,18 @@ def record_from_data(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int], p
             said.add(where)
     validator, fast = _validator(ruleset, kind)
     errors = [] if fast is not None and fast(data) else validator.iter_errors(data)
-    for error in errors:
-        for leaf in _leaf_errors(error):
-            where = tuple(leaf.absolute_path)
-            if where in said:
-                continue  # already said, with the fix
-            if leaf.validator == "additionalProperties":
-                allowed = list(leaf.schema.get("properties", {}))
-                for key in sorted(k for k in leaf.instance if k not in allowed):
-                    problems.add((*where, key), _unknown_key(key, allowed, where, ruleset, kind))
-                continue
-            if leaf.validator == "enum" and where == ("unit", "kind"):
-                continue  # said once, by _kind_of
-            if leaf.validator in ("minimum", "maximum") and where == ("year",):
-                problems.add(where, _year_message(ruleset, data["year"]))
-                continue
-            problems.add(where, _message(leaf, leaf.schema))
+    def special(where: Path_, leaf: Any) -> bool:
+        if where in said:
+            return True  # already said, with the fix
+        if leaf.validator == "enum" and where == ("unit", "kind"):
+            return True  # said once, by _kind_of
+        if leaf.validator in ("minimum", "maximum") and where == ("year",):
+            problems.add(where, _year_message(ruleset, data["year"]))
+            return True
+        return False
+
+    _report(problems, errors,
+            lambda key, allowed, where: _unknown_key(key, allowed, where, ruleset, kind), special)
     problems.raise_any()
     if kind is None:  # pragma: no cover - the schema refuses a record without a kind
         problems.add(("unit",), _("'kind' is missing"))

@@ -22,6 +22,7 @@ from dsl.i18n import _
 from engine import vn
 from engine.results.components import AreaColumn, Components, mean
 from engine.results.summary import Figure
+from engine.results.summary import dec as _dec
 
 ZERO = Decimal(0)
 
@@ -55,10 +56,6 @@ def _where(source: Source) -> tuple[str | None, str | None, str | None]:
     if isinstance(source, dict):
         return source.get("source"), source.get("document"), source.get("at")
     return source, None, None
-
-
-def _dec(v: Any) -> Decimal | None:
-    return None if v is None else Decimal(str(v))
 
 
 def agrees_as_printed(published: Decimal, computed: Decimal) -> bool:

@@ -76,11 +76,12 @@ def read_summary(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int],
     for i, f in enumerate(data["figures"]):
         where = place(ruleset, f["source"])
         out.append(Figure(tuple(f["groups"]), f.get("area"),
-                          _dec(f.get("average")), _dec(f.get("change")),
+                          dec(f.get("average")), dec(f.get("change")),
                           where["source"] or "", lines.get(("figures", i)),
                           where["document"], where["at"]))
     return out
 
 
-def _dec(v: Any) -> Decimal | None:
+def dec(v: Any) -> Decimal | None:
+    """A published figure as an exact Decimal (None stays None)."""
     return None if v is None else Decimal(str(v))
