@@ -25,6 +25,7 @@ DOMAIN = "cchc"
 DOMAINS = (DOMAIN, "click")  # our messages, then click's own
 
 _state = {"lang": ""}
+_active: dict[str, dict[str, tuple[str, ...]]] = {}  # "cat": the current language's catalogue
 
 
 def language_from_env(environ: dict[str, str] | None = None) -> str:
@@ -48,6 +49,7 @@ def set_language(lang: str | None) -> str:
     """Choose the language of every later message; None: from the environment."""
     chosen = lang if lang in LANGUAGES else language_from_env()
     _state["lang"] = chosen
+    _active.clear()  # the catalogue is read again, in the new language, at the next message
     return chosen
 
 
@@ -83,7 +85,10 @@ def _catalogue(lang: str) -> dict[str, tuple[str, ...]]:
 
 def _(message: str) -> str:
     """The message in the current language (the English id where no translation exists)."""
-    found = _catalogue(current()).get(message)
+    cat = _active.get("cat")
+    if cat is None:
+        cat = _active["cat"] = _catalogue(current())
+    found = cat.get(message)
     return found[0] if found else message
 
 

@@ -163,14 +163,14 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
           output: str | None) -> None:
     from dsl.check import load_ruleset
     from engine.evaluate import score as score_unit
-    from engine.report import result_model, table, to_json
-    
+    from engine.report import results_json, table
+
     rs = load_ruleset(ruleset_dir)
     step = index_step(rs)
     with _bulk():
         results = [score_unit(rs, r) for r in _records(rs, fact_files)]
     if as_json:
-        text = to_json([result_model(r, rs, step) for r in results])
+        text = results_json(results, rs, step)
     else:
         text = "\n\n".join(table(r, rs, step) for r in results) + "\n"
     write_output(text, output)

@@ -13,6 +13,7 @@ result incomplete; it is never taken as 0.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, DivisionByZero, InvalidOperation, localcontext
 from typing import Any
@@ -27,7 +28,8 @@ from engine.expr import (
     Later,
     NotScorable,
     _value_type,
-    evaluate,
+    compiled,
+    fact_uses,
     render,
     render_later,
 )
@@ -35,43 +37,72 @@ from engine.records.model import FactRecord, Recorded
 from engine.records.recorded import leaves_of
 
 PRECISION = 50
+ZERO = Decimal(0)
+ONE = Decimal(1)
 
 
-@dataclass(frozen=True, slots=True)
 class Deduction:
-    points: Decimal  # what this line takes away (negative for a rounding that gives back)
-    text: str | Later  # the reason, formatted when read
-    rule: ast.Span | None
-    facts: tuple[FactUse, ...] = ()
-    nominal: Decimal | None = None  # before a cap or floor limited it
-    kind: str = "rule"  # rule, rounding
+    """A line of points taken away, with its reason and the facts it rests on (both worked out
+    when first read: see ``Later``)."""
+
+    __slots__ = ("points", "text", "rule", "_facts", "nominal", "kind")
+
+    def __init__(self, points: Decimal, text: str | Later, rule: ast.Span | None,
+                 facts: tuple[FactUse, ...] | Later = (), nominal: Decimal | None = None,
+                 kind: str = "rule"):
+        self.points = points  # what this line takes away (negative for a rounding that gives back)
+        self.text = text  # the reason
+        self.rule = rule
+        self._facts = facts
+        self.nominal = nominal  # before a cap or floor limited it
+        self.kind = kind  # rule, rounding
 
     @property
     def reason(self) -> str:
         return str(self.text)
 
+    @property
+    def facts(self) -> tuple[FactUse, ...]:
+        found = self._facts
+        if isinstance(found, Later):
+            found = self._facts = found.fn(*found.args)
+        return found  # type: ignore[return-value]
 
-@dataclass(slots=True)
+
+_NONE: tuple = ()  # shared by every node that has no deductions, trace lines or children
+
+
 class NodeResult:
-    id: str
-    title: str
-    depth: int
-    method: str
-    max: Decimal  # real maximum for this unit: 0 when the node does not apply
-    nominal_max: Decimal
-    applicable: bool
-    achieved: Decimal | None  # None: not scorable
-    problem: str | None = None
-    deductions: list[Deduction] = field(default_factory=list)
-    steps: list[str | Later] = field(default_factory=list)  # the trace, formatted when read
-    hits: list[str] = field(default_factory=list)  # branches taken, named as tree.branches
-    children: list[NodeResult] = field(default_factory=list)
-    source: ast.Source | None = None
-    guidance: str | None = None
-    span: ast.Span | None = None
-    recorded: Recorded | None = None  # points taken from a document, not computed
-    covered: str | None = None  # inside a column or method whose points are recorded as a whole
-    note: str | None = None  # why a rule settled the node without scoring it (a 0 denominator)
+    """One node of the criteria tree, scored for one unit. What the rules say about the node
+    (id, title, nominal max, source…) is read from its ``Scoped``; only what scoring found is
+    kept here."""
+
+    __slots__ = ("scoped", "max", "applicable", "achieved", "problem", "deductions", "steps",
+                 "hits", "children", "recorded", "covered", "note")
+
+    def __init__(self, scoped: Scoped, max: Decimal, applicable: bool,
+                 achieved: Decimal | None):
+        self.scoped = scoped
+        self.max = max  # real maximum for this unit: 0 when the node does not apply
+        self.applicable = applicable
+        self.achieved = achieved  # None: not scorable
+        self.problem: str | None = None
+        self.deductions: list[Deduction] | tuple = _NONE
+        self.steps: list[str | Later] | tuple = _NONE  # the trace, formatted when read
+        self.hits: list[str] | tuple = _NONE  # branches taken, named as tree.branches
+        self.children: list[NodeResult] | tuple = _NONE
+        self.recorded: Recorded | None = None  # points taken from a document, not computed
+        self.covered: str | None = None  # inside a column or method recorded as a whole
+        self.note: str | None = None  # why a rule settled the node without scoring it
+
+    id = property(lambda self: self.scoped.node.id)
+    title = property(lambda self: self.scoped.node.title)
+    depth = property(lambda self: self.scoped.depth)
+    method = property(lambda self: self.scoped.method)
+    nominal_max = property(lambda self: self.scoped.max)
+    source = property(lambda self: self.scoped.node.source)
+    guidance = property(lambda self: self.scoped.node.guidance)
+    span = property(lambda self: self.scoped.node.span)
 
     @property
     def trace(self) -> list[str]:
@@ -83,7 +114,7 @@ class NodeResult:
 
     @property
     def lost(self) -> Decimal:
-        return self.max - (self.achieved or Decimal(0)) if self.applicable else Decimal(0)
+        return self.max - (self.achieved or ZERO) if self.applicable else ZERO
 
     def walk(self):
         yield self
@@ -134,9 +165,14 @@ class Scorer:
     def __init__(self, ruleset: ast.RuleSet, record: FactRecord):
         self.rs = ruleset
         self.record = record
-        decision = ruleset.decision
-        rounds = [v for k, v, _x in decision.fields if k == "round"] if decision else []
-        self.round = {target: step for target, step in rounds}  # type: ignore[misc]
+        self.env = Env(ruleset, record)  # one log of reads for the unit: each rule reads its part
+        self.flat: list[NodeResult] = []  # every node scored, in tree order
+        self.round = ruleset.__dict__.get("_rounds")
+        if self.round is None:
+            decision = ruleset.decision
+            rounds = [v for k, v, _x in decision.fields if k == "round"] if decision else []
+            self.round = ruleset.__dict__["_rounds"] = {t: st for t, st in rounds}  # type: ignore
+        self.criteria_step = self.round.get("criteria")
         kind = record.unit.kind
         self.recorded_nodes = {r.key: r for r in record.recorded
                                if r.level in ("area", "criterion")}
@@ -144,87 +180,98 @@ class Scorer:
         self.covered = {leaf.node.id: pid for pid, r in self.parts.items()
                         for leaf in leaves_of(ruleset, kind, r.level, r.key)}
 
-    def _uses(self, env: Env, start: int) -> tuple[FactUse, ...]:
-        keys = list(dict.fromkeys(env.reads[start:]))
-        # a list item read stands for its list: show the item, not the whole list
-        listed = {k.split("[", 1)[0] for k in keys if "[" in k}
-        keys = [k for k in keys if k not in listed]  # linear: a list of 100 000 items is read
-        return tuple(env.use(k) for k in keys)
+    def _uses(self, start: int) -> Later:
+        """The facts a rule read since ``start``, shown when first read (each once; a list item
+        read stands for its list: the item is shown, not the whole list)."""
+        keys = tuple(dict.fromkeys(self.env.reads[start:]))
+        if any("[" in k for k in keys):
+            listed = {k.split("[", 1)[0] for k in keys if "[" in k}
+            keys = tuple(k for k in keys if k not in listed)  # linear for 100 000 items
+        return Later(fact_uses, self.rs.facts, self.record, keys)
 
     def score_node(self, s: Scoped) -> NodeResult:
         node = s.node
-        res = NodeResult(node.id, node.title, s.depth, s.method, s.max, s.max, True, None,
-                         source=node.source, guidance=node.guidance, span=node.span)
-        env = Env(self.rs, self.record)
-        rec = self.recorded_nodes.get(node.id)
-        if rec is not None:
-            res.achieved, res.recorded = rec.points, rec
-            res.steps.append(_("recorded from a document: {points}").format(
-                points=vn.points(rec.points)))
-            return res
-        if not s.children and node.id in self.covered:
+        res = NodeResult(s, s.max, True, None)
+        self.flat.append(res)
+        if self.recorded_nodes:
+            rec = self.recorded_nodes.get(node.id)
+            if rec is not None:
+                res.achieved, res.recorded = rec.points, rec
+                res.steps = [_("recorded from a document: {points}").format(
+                    points=vn.points(rec.points))]
+                return res
+        if self.covered and not s.children and node.id in self.covered:
             res.covered = self.covered[node.id]
             return res
+        steps: list[str | Later] = []
+        hits: list[str] = []
         if node.applies_if is not None:
             try:
-                applies = evaluate(node.applies_if, env, {})
+                applies = compiled(node.applies_if)(self.env, {})
             except NotScorable as err:
                 res.problem = str(err)
                 return res
-            res.steps.append(Later(_t_applies, node.applies_if.span, applies))
-            res.hits.append("applies" if applies else "does not apply")
+            res.steps, res.hits = steps, hits
+            steps.append(Later(_t_applies, node.applies_if.span, applies))
+            hits.append("applies" if applies else "does not apply")
             if not applies:
-                _not_applicable(s, res)
+                _not_applicable(s, res, self.flat)
                 return res
         if s.children:
-            res.children = [self.score_node(c) for c in s.children]
-            live = [c for c in res.children if c.applicable]
-            if not live and all(c.scorable for c in res.children):
+            res.children = children = [self.score_node(c) for c in s.children]
+            live = [c for c in children if c.applicable]
+            if not live and all(c.scorable for c in children):
                 # nothing below applies: neither does the criterion (not "0 out of 0")
-                res.applicable, res.max, res.achieved = False, Decimal(0), Decimal(0)
+                res.applicable, res.max, res.achieved = False, ZERO, ZERO
                 return res
-            res.max = sum((c.max for c in live), Decimal(0))
+            res.max = sum([c.max for c in live], ZERO)
             covered = [c.covered for c in live if c.covered is not None]
             if covered:
                 res.covered = covered[0]
             elif all(c.scorable for c in live):
-                res.achieved = sum((c.achieved for c in live), Decimal(0))  # type: ignore[misc]
+                res.achieved = sum([c.achieved for c in live], ZERO)  # type: ignore[misc]
             else:
                 res.problem = _("sub-criteria not scored: {which}").format(which="; ".join(
                     f"{c.id} ({c.problem})" for c in live if not c.scorable))
-            res.deductions = [d for c in live for d in c.deductions]
+            found = [d for c in live for d in c.deductions]
+            if found:
+                res.deductions = found
         else:
+            res.steps, res.hits = steps, hits
+            deductions: list[Deduction] = []
             try:
-                if self.on_zero(s, res, env):
-                    return res
-                self.score_leaf(s, res, env)
+                if not (node.on_zero and self.on_zero(s, res, steps, hits)):
+                    self.score_leaf(s, res, steps, hits, deductions)
+                    if deductions:
+                        res.deductions = deductions
             except NotScorable as err:
                 res.problem = str(err)
-                res.achieved, res.deductions = None, []
-        step = self.round.get("criteria")
-        if s.depth == 1 and step is not None and res.achieved is not None:
+                res.achieved, res.deductions = None, _NONE
+        step = self.criteria_step
+        if step is not None and s.depth == 1 and res.achieved is not None:
             rounded = res.achieved.quantize(step, ROUND_HALF_UP)
             if rounded != res.achieved:
-                res.deductions.append(Deduction(
+                res.deductions = [*res.deductions, Deduction(
                     res.achieved - rounded, Later(_t_rounding, step, res.achieved, rounded),
-                    None, kind="rounding"))
+                    None, kind="rounding")]
                 res.achieved = rounded
         return res
 
-    def on_zero(self, s: Scoped, res: NodeResult, env: Env) -> bool:
+    def on_zero(self, s: Scoped, res: NodeResult, steps: list, hits: list) -> bool:
         """Apply the first ``when D = 0`` whose denominator is 0; True when it settled the node."""
+        env = self.env
         for i, z in enumerate(s.node.on_zero, 1):
-            value = evaluate(z.denominator, env, {})
+            value = compiled(z.denominator)(env, {})
             if value != 0:
-                res.hits.append(f"denominator {i} is not 0")
+                hits.append(f"denominator {i} is not 0")
                 continue
-            res.hits.append(f"denominator {i} is 0")
+            hits.append(f"denominator {i} is 0")
             why = render(z.because, env, {}) if z.because is not None else ""
             shown = _zero_text(z.denominator, env)
-            res.steps.append(f"{z.span}: {shown} = 0 → {z.outcome}")
+            steps.append(f"{z.span}: {shown} = 0 → {z.outcome}")
             res.note = _("{facts} is 0").format(facts=shown) + (f": {why}" if why else "")
             if z.outcome == "not applicable":
-                _not_applicable(s, res)
+                _not_applicable(s, res, self.flat)
             elif z.outcome == "full":
                 res.achieved = res.max
             else:
@@ -233,91 +280,113 @@ class Scorer:
             return True
         return False
 
-    def score_leaf(self, s: Scoped, res: NodeResult, env: Env) -> None:
+    def score_leaf(self, s: Scoped, res: NodeResult, steps: list, hits: list,
+                   deductions: list) -> None:
         top = res.max
-        rules = s.node.rules
-        deducts = [r for r in rules if isinstance(r, ast.Deduct)]
-        if deducts:
-            floors = [r.points for r in rules if isinstance(r, ast.Floor)]
-            self.score_deductions(deducts, floors[0] if floors else Decimal(0), res, env)
+        plan = s.__dict__.get("_plan")
+        if plan is None:
+            plan = s.__dict__["_plan"] = _plan(s.node.rules)
+        form, rule, deducts, floor = plan
+        env = self.env
+        if form is ast.Deduct:
+            self.score_deductions(deducts, floor, res, steps, hits, deductions)
             return
-        rule = rules[0]
         start = len(env.reads)
-        if isinstance(rule, ast.Levels):
-            value = evaluate(rule.by, env, {})
-            vtype = _value_type(rule.by, env)
-            level = next((lv for lv in rule.levels if _in_bound(value, lv.bound)), None)
-            if level is None:
+        if form is ast.Levels:
+            value = compiled(rule.by)(env, {})
+            vtype = rule.__dict__.get("_vtype")
+            if vtype is None:
+                vtype = _value_type(rule.by, env)
+                object.__setattr__(rule, "_vtype", vtype)
+            for number, level in enumerate(rule.levels, 1):
+                if _in_bound(value, level.bound):
+                    break
+            else:
                 raise NotScorable(f"giá trị {vn.value(value, vtype)} không thuộc mức nào")
-            res.hits.append(f"level {rule.levels.index(level) + 1}")
+            hits.append(_LEVEL[number] if number < len(_LEVEL) else f"level {number}")
             got = level.points
-            res.steps.append(Later(_t_level, level.span, value, vtype, got))
+            steps.append(Later(_t_level, level.span, value, vtype, got))
             reason_t, value_shown, where = level.because, value, level.span
-        elif isinstance(rule, ast.Full):
-            ok = bool(evaluate(rule.condition, env, {}))
+        elif form is ast.Full:
+            ok = bool(compiled(rule.condition)(env, {}))
             got = top if ok else rule.otherwise
-            res.hits.append("condition holds" if ok else "condition fails")
-            res.steps.append(Later(_t_full, rule.span, ok, got))
+            hits.append("condition holds" if ok else "condition fails")
+            steps.append(Later(_t_full, rule.span, ok, got))
             reason_t, value_shown, vtype, where = rule.because, None, "number", rule.span
-        elif isinstance(rule, ast.Proportional):
-            ratio = evaluate(rule.ratio, env, {})
-            clamped = min(max(ratio, Decimal(0)), Decimal(1))
+        elif form is ast.Proportional:
+            ratio = compiled(rule.ratio)(env, {})
+            clamped = min(max(ratio, ZERO), ONE)
             got = clamped * top
-            res.hits.append("full" if got >= top else "below max")
-            res.steps.append(Later(_t_ratio, rule.span, ratio, top, got))
+            hits.append("full" if got >= top else "below max")
+            steps.append(Later(_t_ratio, rule.span, ratio, top, got))
             reason_t, value_shown, vtype, where = rule.because, ratio, "percent", rule.span
-        elif isinstance(rule, ast.Points):
-            got = Decimal(evaluate(rule.value, env, {}))
-            if not Decimal(0) <= got <= top:
+        elif form is ast.Points:
+            got = Decimal(compiled(rule.value)(env, {}))
+            if not ZERO <= got <= top:
                 raise NotScorable(f"điểm {vn.number(got)} nằm ngoài khoảng 0–{vn.points(top)}")
-            res.steps.append(Later(_t_points, rule.span, got))
-            res.hits.append("full" if got >= top else "below max")
+            steps.append(Later(_t_points, rule.span, got))
+            hits.append("full" if got >= top else "below max")
             reason_t, value_shown, vtype, where = rule.because, got, "number", rule.span
         else:  # pragma: no cover - the checker allows nothing else
             raise NotScorable(f"quy tắc không chấm được tại {rule.span}")
         res.achieved = got
         if got < top and reason_t is not None:
             reason = render_later(reason_t, env, {}, value_shown, vtype)
-            res.deductions.append(Deduction(top - got, reason, where, self._uses(env, start)))
+            deductions.append(Deduction(top - got, reason, where, self._uses(start)))
 
     def score_deductions(self, deducts: list[ast.Deduct], floor: Decimal, res: NodeResult,
-                         env: Env) -> None:
+                         steps: list, hits: list, deductions: list) -> None:
         room = res.max - floor  # what all deductions together may take
+        env = self.env
         for number, d in enumerate(deducts, 1):
             line_room = d.cap if d.cap is not None else None
             found = self.occurrences(d, env)
-            res.hits.append(f"deduction {number} {'applied' if found else 'not applied'}")
+            hits.append(f"deduction {number} {'applied' if found else 'not applied'}")
             for scope, count in found:
                 start = len(env.reads)
                 nominal = d.points * count
                 take = min(nominal, room, line_room if line_room is not None else nominal)
-                take = max(take, Decimal(0))
+                take = max(take, ZERO)
                 room -= take
                 if line_room is not None:
                     line_room -= take
                 reason = render_later(d.because, env, scope)
-                res.deductions.append(Deduction(take, reason, d.span, self._uses(env, start),
-                                                nominal if take != nominal else None))
-                res.steps.append(Later(_t_deduct, d.span, take, nominal))
-        res.achieved = res.max - sum((x.points for x in res.deductions), Decimal(0))
-        if not res.deductions:
-            res.steps.append(Later(_t_nothing, deducts[0].span))
+                deductions.append(Deduction(take, reason, d.span, self._uses(start),
+                                            nominal if take != nominal else None))
+                steps.append(Later(_t_deduct, d.span, take, nominal))
+        res.achieved = res.max - sum([x.points for x in deductions], ZERO)
+        if not deductions:
+            steps.append(Later(_t_nothing, deducts[0].span))
 
     def occurrences(self, d: ast.Deduct, env: Env) -> list[tuple[dict, Decimal]]:
         if d.scope == "if":
             assert d.condition is not None
-            return [({}, Decimal(1))] if evaluate(d.condition, env, {}) else []
+            return [({}, ONE)] if compiled(d.condition)(env, {}) else []
         if d.scope == "per":
             assert d.condition is not None
-            n = Decimal(evaluate(d.condition, env, {}))
+            n = Decimal(compiled(d.condition)(env, {}))
             return [({}, n)] if n > 0 else []
         assert d.list is not None and d.var is not None
         out = []
-        for i, item in enumerate(env.fact(d.list), 1):
-            scope = {d.var: (d.list, i, item)}
-            if d.condition is None or evaluate(d.condition, env, scope):
-                out.append((scope, Decimal(1)))
+        lname, var = d.list, d.var
+        condition = compiled(d.condition) if d.condition is not None else None
+        for i, item in enumerate(env.fact(lname), 1):
+            scope = {var: (lname, i, item)}
+            if condition is None or condition(env, scope):
+                out.append((scope, ONE))
         return out
+
+
+_LEVEL = tuple(f"level {i}" for i in range(20))  # the branch names, made once
+
+
+def _plan(rules: tuple[ast.Rule, ...]) -> tuple[Any, Any, list[ast.Deduct], Decimal]:
+    """A leaf's rules sorted once: the form, the rule, its deductions and their floor."""
+    deducts = [r for r in rules if isinstance(r, ast.Deduct)]
+    if deducts:
+        floors = [r.points for r in rules if isinstance(r, ast.Floor)]
+        return ast.Deduct, None, deducts, floors[0] if floors else ZERO
+    return type(rules[0]), rules[0], [], ZERO
 
 
 def part_id(r: Recorded) -> str:
@@ -331,26 +400,36 @@ def _zero_text(e: ast.Expr, env: Env) -> str:
     return ", ".join(f"{env.decls[n].label} [{n}]" for n in names if n in env.decls) or "mẫu số"
 
 
-def _not_applicable(s: Scoped, res: NodeResult) -> None:
+def _not_applicable(s: Scoped, res: NodeResult, flat: list[NodeResult]) -> None:
     """Mark a node, and everything below it, as not applicable: no points, out of the max."""
-    res.applicable, res.max, res.achieved = False, Decimal(0), Decimal(0)
+    res.applicable, res.max, res.achieved = False, ZERO, ZERO
+    if s.children:
+        res.children = []
     for c in s.children:
-        child = NodeResult(c.node.id, c.node.title, c.depth, c.method, Decimal(0), c.max, False,
-                           Decimal(0), source=c.node.source, guidance=c.node.guidance,
-                           span=c.node.span)
-        _not_applicable(c, child)
+        child = NodeResult(c, ZERO, False, ZERO)
+        flat.append(child)
+        _not_applicable(c, child, flat)
         res.children.append(child)
 
 
 def _in_bound(v: Any, b: ast.Bound) -> bool:
+    test = b.__dict__.get("_test")
+    if test is None:
+        test = _bound_test(b)
+        object.__setattr__(b, "_test", test)
+    return test(v)
+
+
+def _bound_test(b: ast.Bound) -> Callable[[Any], bool]:
+    """A level's bound as a test made once (the bound is immutable)."""
     lo = b.low.value if b.low is not None else None
     hi = b.high.value if b.high is not None else None
     return {
-        "eq": lambda: v == lo, "at_least": lambda: v >= lo, "above": lambda: v > lo,
-        "at_most": lambda: v <= hi, "under": lambda: v < hi,
-        "from_to_under": lambda: lo <= v < hi, "from_to": lambda: lo <= v <= hi,
-        "else": lambda: True,
-    }[b.kind]()
+        "eq": lambda v: v == lo, "at_least": lambda v: v >= lo, "above": lambda v: v > lo,
+        "at_most": lambda v: v <= hi, "under": lambda v: v < hi,
+        "from_to_under": lambda v: lo <= v < hi, "from_to": lambda v: lo <= v <= hi,
+        "else": lambda v: True,
+    }[b.kind]
 
 
 def score(ruleset: ast.RuleSet, record: FactRecord) -> UnitResult:
@@ -363,7 +442,8 @@ def score(ruleset: ast.RuleSet, record: FactRecord) -> UnitResult:
         ctx.traps[InvalidOperation] = True
         scorer = Scorer(ruleset, record)
         areas = [scorer.score_node(a) for a in scoped_tree(ruleset, record.unit.kind)]
-        return unit_result(ruleset, record, areas, scorer.parts, scorer.round.get("index"))
+        return unit_result(ruleset, record, areas, scorer.parts, scorer.round.get("index"),
+                           scorer.flat)
 
 
 def area_index(node: NodeResult, step: Decimal | None) -> Decimal | None:

@@ -8,6 +8,8 @@ the facts, and their evidence, it rests on. A missing fact or a division by 0 ra
 
 from __future__ import annotations
 
+import operator
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal, DivisionByZero, InvalidOperation
 from typing import Any
@@ -56,18 +58,23 @@ def _item_text(fields: tuple[ast.FieldDecl, ...], item: dict[str, Any]) -> str:
     return "; ".join(f"{f.label}: {vn.value(item[f.name], f.type)}" for f in fields)
 
 
+_ABSENT = object()
+
+
 class Env:
     """What an expression can read: the facts, the loop record, and a log of what was read."""
 
     def __init__(self, ruleset: ast.RuleSet, record: FactRecord):
         self.decls = ruleset.facts
         self.record = record
+        self.values = record.values
         self.reads: list[str] = []
 
     def fact(self, name: str) -> Any:
         self.reads.append(name)
-        if name in self.record.values:
-            return self.record.values[name]
+        value = self.values.get(name, _ABSENT)
+        if value is not _ABSENT:
+            return value
         default = self.decls[name].default
         if default is not None:
             return default.value
@@ -75,58 +82,107 @@ class Env:
                             "facts)").format(label=self.decls[name].label, key=name))
 
     def use(self, key: str) -> FactUse:
-        name = key.split("[")[0]
-        decl = self.decls[name]
-        shown: str | Later
-        if "[" in key:
-            item = self.record.values[name][int(key.split("[")[1][:-1]) - 1]
-            shown = Later(_item_text, decl.fields, item)
-        elif name in self.record.values:
-            shown = Later(vn.value, self.record.values[name], decl.type)
-        else:
-            shown = (_("{value} (default)").format(value=vn.value(decl.default.value, decl.type))
-                     if decl.default else "—")
-        return FactUse(key, decl.label, shown, tuple(self.record.evidence.get(key, ())),
-                       self.record.reconstructed.get(key)
-                       or (self.record.reconstructed.get(name) if "[" not in key else None))
+        return fact_use(self.decls, self.record, key)
+
+
+def fact_uses(decls: dict[str, ast.FactDecl], record: FactRecord,
+              keys: tuple[str, ...]) -> tuple[FactUse, ...]:
+    return tuple(fact_use(decls, record, k) for k in keys)
+
+
+def fact_use(decls: dict[str, ast.FactDecl], record: FactRecord, key: str) -> FactUse:
+    """A fact (or one item of a list fact: ``key[i]``) as a reader is shown it."""
+    name = key.split("[")[0]
+    decl = decls[name]
+    shown: str | Later
+    if "[" in key:
+        item = record.values[name][int(key.split("[")[1][:-1]) - 1]
+        shown = Later(_item_text, decl.fields, item)
+    elif name in record.values:
+        shown = Later(vn.value, record.values[name], decl.type)
+    else:
+        shown = (_("{value} (default)").format(value=vn.value(decl.default.value, decl.type))
+                 if decl.default else "—")
+    return FactUse(key, decl.label, shown, tuple(record.evidence.get(key, ())),
+                   record.reconstructed.get(key)
+                   or (record.reconstructed.get(name) if "[" not in key else None))
 
 
 def evaluate(e: ast.Expr, env: Env, scope: dict[str, tuple[str, int, dict]]) -> Any:
     """The value of an expression. ``scope`` binds loop names to (list, index, record)."""
+    return compiled(e)(env, scope)
+
+
+Compiled = Callable[[Env, dict[str, tuple[str, int, dict]]], Any]
+
+
+def compiled(e: ast.Expr) -> Compiled:
+    """An expression turned once into a Python closure: no dispatch on the node type at each
+    evaluation. The closure is kept on the (immutable) node; rule text is never executed, only
+    the few operations the grammar has are composed."""
+    fn = e.__dict__.get("_compiled")
+    if fn is None:
+        fn = _compile(e)
+        object.__setattr__(e, "_compiled", fn)
+    return fn
+
+
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "=": operator.eq, "!=": operator.ne,
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv,
+}
+
+
+def _compile(e: ast.Expr) -> Compiled:
     if isinstance(e, ast.Literal):
-        return e.value
+        value = e.value
+        return lambda env, scope: value
     if isinstance(e, ast.Name):
-        return env.fact(e.name)
+        name = e.name
+        return lambda env, scope: env.fact(name)
     if isinstance(e, ast.Field):
-        lst, i, rec = scope[e.record]
-        env.reads.append(f"{lst}[{i}]")
-        return rec[e.name]
+        var, fname = e.record, e.name
+
+        def field(env: Env, scope: dict) -> Any:
+            lst, i, rec = scope[var]
+            env.reads.append(f"{lst}[{i}]")
+            return rec[fname]
+        return field
     if isinstance(e, ast.Count):
-        items = env.fact(e.list)
-        n = 0
-        for i, item in enumerate(items, 1):
-            if e.where is None or evaluate(e.where, env, {**scope, e.var: (e.list, i, item)}):
-                n += 1
-        return Decimal(n)
+        lname, loop = e.list, e.var
+        where = compiled(e.where) if e.where is not None else None
+
+        def count(env: Env, scope: dict) -> Any:
+            items = env.fact(lname)
+            if where is None:
+                return Decimal(len(items))
+            n = 0
+            for i, item in enumerate(items, 1):
+                if where(env, {**scope, loop: (lname, i, item)}):
+                    n += 1
+            return Decimal(n)
+        return count
     if isinstance(e, ast.Not):
-        return not evaluate(e.operand, env, scope)
+        operand = compiled(e.operand)
+        return lambda env, scope: not operand(env, scope)
+    left, right = compiled(e.left), compiled(e.right)
     if e.op == "and":
-        return bool(evaluate(e.left, env, scope)) and bool(evaluate(e.right, env, scope))
+        return lambda env, scope: bool(left(env, scope)) and bool(right(env, scope))
     if e.op == "or":
-        return bool(evaluate(e.left, env, scope)) or bool(evaluate(e.right, env, scope))
-    a, b = evaluate(e.left, env, scope), evaluate(e.right, env, scope)
-    ops = {
-        "<": lambda: a < b, "<=": lambda: a <= b, ">": lambda: a > b, ">=": lambda: a >= b,
-        "=": lambda: a == b, "!=": lambda: a != b,
-        "+": lambda: a + b, "-": lambda: a - b, "*": lambda: a * b, "/": lambda: a / b,
-    }
-    try:
-        return ops[e.op]()
-    except (DivisionByZero, InvalidOperation, ZeroDivisionError):
-        names = sorted(expr_names(e.right))
-        facts = ", ".join(f"“{env.decls[n].label}” [{n}]" for n in names if n in env.decls)
-        raise NotScorable(_("division by 0: the denominator {facts} is 0 (rule at {where})")
-                          .format(facts=facts or "", where=e.span)) from None
+        return lambda env, scope: bool(left(env, scope)) or bool(right(env, scope))
+    op = _OPS[e.op]
+
+    def binary(env: Env, scope: dict) -> Any:
+        a, b = left(env, scope), right(env, scope)
+        try:
+            return op(a, b)
+        except (DivisionByZero, InvalidOperation, ZeroDivisionError):
+            names = sorted(expr_names(e.right))
+            facts = ", ".join(f"“{env.decls[n].label}” [{n}]" for n in names if n in env.decls)
+            raise NotScorable(_("division by 0: the denominator {facts} is 0 (rule at {where})")
+                              .format(facts=facts or "", where=e.span)) from None
+    return binary
 
 
 def render(t: ast.Template, env: Env, scope: dict[str, tuple[str, int, dict]],
@@ -139,21 +195,33 @@ def render_later(t: ast.Template, env: Env, scope: dict[str, tuple[str, int, dic
                  value: Any = None, value_type: str = "number") -> Later:
     """A reason as ``render`` gives it, its facts read now (a missing one raises now, and the
     facts read are logged now), its text formatted when it is read."""
-    decls = env.decls
+    holes = t.__dict__.get("_holes")
+    if holes is None:
+        holes = tuple(_hole(m.group(1).strip(), env.decls) for m in HOLE.finditer(t.text))
+        object.__setattr__(t, "_holes", holes)
+    if not holes:
+        return Later(_filled, t.text, ())
     values: list[tuple[Any, str]] = []
-    for m in HOLE.finditer(t.text):
-        hole = m.group(1).strip()
-        if hole == "value":
+    for form, a, b, ftype in holes:
+        if form == 0:
             values.append((value, value_type))
-        elif "." in hole:
-            var, _sep, name = hole.partition(".")
-            lst, i, rec = scope[var]
+        elif form == 1:
+            lst, i, rec = scope[a]
             env.reads.append(f"{lst}[{i}]")
-            ftype = next(f.type for f in decls[lst].fields if f.name == name)
-            values.append((rec[name], ftype))
+            values.append((rec[b], next(f.type for f in env.decls[lst].fields if f.name == b)))
         else:
-            values.append((env.fact(hole), decls[hole].type))
+            values.append((env.fact(a), ftype))
     return Later(_filled, t.text, tuple(values))
+
+
+def _hole(hole: str, decls: dict[str, ast.FactDecl]) -> tuple[int, str, str, str]:
+    """A reason's hole read once: (0, the value) · (1, loop name, field, type) · (2, fact)."""
+    if hole == "value":
+        return 0, "", "", ""
+    if "." in hole:
+        var, _sep, name = hole.partition(".")
+        return 1, var, name, ""  # the field's type: from the list the loop runs over
+    return 2, hole, "", decls[hole].type
 
 
 def _filled(text: str, values: tuple[tuple[Any, str], ...]) -> str:

@@ -377,7 +377,7 @@ def _failed_checks(ruleset: ast.RuleSet, record: FactRecord):
     """The declared relations between facts that this record breaks (skipping those whose
     facts it does not give)."""
     from dsl.tree import expr_names
-    from engine.evaluate import Env, NotScorable, evaluate, render  # the evaluator reads records
+    from engine.expr import Env, NotScorable, evaluate, render  # the evaluator reads records
     out = []
     for check in ruleset.checks:
         names = sorted(expr_names(check.condition), key=lambda n: _first_place(check.condition, n))

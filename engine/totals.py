@@ -27,13 +27,8 @@ def _uncovered(n: NodeResult) -> Decimal:
     return sum((_uncovered(c) for c in n.children), ZERO)
 
 
-def _leaves(areas: list[NodeResult]) -> list[NodeResult]:
-    return [n for a in areas if a.applicable for n in a.walk() if not n.children and n.applicable]
-
-
-def _by_method(areas: list[NodeResult], parts: dict[str, Recorded]
+def _by_method(areas: list[NodeResult], leaves: list[NodeResult], parts: dict[str, Recorded]
                ) -> dict[str, tuple[Decimal, Decimal | None]]:
-    leaves = _leaves(areas)
     top: dict[str, Decimal] = {}
     got: dict[str, Decimal | None] = {}
     for n in leaves:
@@ -91,13 +86,18 @@ def band_of(ruleset: ast.RuleSet, index: Decimal) -> str | None:
 
 
 def unit_result(ruleset: ast.RuleSet, record: FactRecord, areas: list[NodeResult],
-                parts: dict[str, Recorded], index_step: Decimal | None) -> UnitResult:
+                parts: dict[str, Recorded], index_step: Decimal | None,
+                flat: list[NodeResult]) -> UnitResult:
+    """``flat``: every node of ``areas``, in tree order. A node that applies lies under nodes
+    that apply (one that does not apply has none that does below it): filtering the flat list
+    is walking the areas that apply."""
     kind = record.unit.kind
     live = [a for a in areas if a.applicable]
     total_max = sum((a.max for a in live), ZERO)
     achieved = sum((_uncovered(a) for a in live), ZERO) + sum(
         (p.points for p in parts.values()), ZERO)
-    complete = all(n.scorable for a in live for n in a.walk() if n.applicable)
+    complete = all(n.scorable for n in flat if n.applicable)
+    leaves = [n for n in flat if n.applicable and not n.children]
     index = achieved / total_max * 100 if total_max else ZERO
     if index_step is not None:
         index = index.quantize(index_step, ROUND_HALF_UP)
@@ -106,7 +106,7 @@ def unit_result(ruleset: ast.RuleSet, record: FactRecord, areas: list[NodeResult
     return UnitResult(
         record.unit.id, record.unit.name, kind, record.year, record.path,
         decision.number if decision else "", total_max, achieved, index, complete,
-        _by_method(areas, parts), areas, kind_label=decl.label if decl else kind,
+        _by_method(areas, leaves, parts), areas, kind_label=decl.label if decl else kind,
         group=ruleset.group_of(kind), band=band_of(ruleset, index) if complete else None,
         columns=_columns(ruleset, areas, parts), recorded=list(record.recorded),
         published=list(record.published))

@@ -12,8 +12,24 @@ from decimal import ROUND_HALF_UP, Decimal
 SHOWN_DECIMALS = 4  # beyond this a value is shown rounded, marked with ≈
 
 
+_SHOWN: dict[tuple[Decimal, int], str] = {}  # numbers already written: few points recur
+_SHOWN_MAX = 50_000
+
+
 def number(value: Decimal, min_decimals: int = 0) -> str:
     """A number with a decimal comma and a dot between thousands: 6.120 or 86,75."""
+    if value.is_signed():  # -0 equals 0 but is written "-0": not kept with it
+        return _number(value, min_decimals)
+    key = (value, min_decimals)  # equal Decimals (2.0, 2) are written alike: normalized below
+    text = _SHOWN.get(key)
+    if text is None:
+        text = _number(value, min_decimals)
+        if len(_SHOWN) < _SHOWN_MAX:
+            _SHOWN[key] = text
+    return text
+
+
+def _number(value: Decimal, min_decimals: int) -> str:
     approx = ""
     exact = value.normalize()
     exponent = exact.as_tuple().exponent

@@ -30,7 +30,7 @@ from engine.evaluate import UnitResult
 from engine.evaluate import score as score_unit
 from engine.explain import explain
 from engine.facts import load_record
-from engine.report import result_model, to_json
+from engine.report import results_json
 
 SAMPLE = 400  # units timed one by one for the per-unit medians
 
@@ -119,11 +119,11 @@ def measure(ruleset_dir: str, sizes: list[int], seed: int,
             sample = files[:SAMPLE]
             step = rs.rounding("index")
             warm = score_unit(rs, load_record(rs, files[0]))  # first use builds the caches
-            explain(warm, rs, step), to_json([result_model(warm, rs, step)])
+            explain(warm, rs, step), results_json([warm], rs, step)
             load, recs = _median(lambda f: load_record(rs, f), sample)
             score, results = _median(lambda r: score_unit(rs, r), recs)
             text, _t = _median(lambda r: explain(r, rs, step), results)
-            js, _j = _median(lambda r: to_json([result_model(r, rs, step)]), results)
+            js, _j = _median(lambda r: results_json([r], rs, step), results)
             sums = [_leaf_points(r) for r in results]
             base, _b = _median(_arithmetic, sums)
             took, peak = _pipeline(ruleset_dir, folder)
