@@ -253,6 +253,35 @@ def structure(ruleset_dir: str, kind: str, as_json: bool, output: str | None) ->
     write_output(to_json_doc(doc) if as_json else structure_text(doc), output)
 
 
+@cli.command(help=N_("Write the criteria appendix of one KIND of unit as its decision publishes "
+                     "it, made from the rules; with --facts, one unit's points fill it."))
+@click.argument("ruleset_dir")
+@click.option("--kind", required=True, cls=Option, help=N_("The kind of unit (its appendix)."))
+@click.option("--format", "fmt", type=click.Choice(["md", "html", "docx"]), default="md",
+              show_default=True, cls=Option, help=N_("Markdown, HTML or Word."))
+@click.option("--facts", "fact_file", cls=Option,
+              help=N_("A unit's fact record: its points fill the score columns."))
+@click.option("-o", "--output", "--out", type=PathType(dir_okay=False), cls=Option,
+              help=N_("Write to this file (atomically) instead of the screen."))
+def appendix(ruleset_dir: str, kind: str, fmt: str, fact_file: str | None,
+             output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.publishing.make import appendix_bytes
+
+    rs = load_ruleset(ruleset_dir)
+    _known_kind(rs, kind, ruleset_dir)
+    if fmt == "docx" and output is None:
+        raise UsageError([Diagnostic(_("a Word document is not printed on the screen: add "
+                                       "--out FILE.docx"), None, ruleset_dir)])
+    record = _records(rs, (fact_file,))[0] if fact_file else None
+    data = appendix_bytes(rs, kind, fmt, record)
+    if output is None:
+        click.echo(data.decode("utf-8"), nl=False)
+    else:
+        from engine.outputs.files import write_file
+        write_file(Path(output), data)
+
+
 @cli.command("test", help=N_("Run the rule test cases of CASES_DIR against RULESET_DIR."))
 @click.argument("ruleset_dir")
 @click.argument("cases_dir")

@@ -1,0 +1,1 @@
+"""Documents made from the rules: the criteria appendix, in Markdown, HTML and Word."""
