@@ -282,6 +282,28 @@ def appendix(ruleset_dir: str, kind: str, fmt: str, fact_file: str | None,
         write_file(Path(output), data)
 
 
+@cli.command(help=N_("Show what the rules of RULESET_B change from those of RULESET_A: "
+                     "criteria, maxima, scoring rules, facts, scales and counts."))
+@click.argument("ruleset_a")
+@click.argument("ruleset_b")
+@click.option("--kind", cls=Option, help=N_("Compare the criteria one kind of unit is scored on."))
+@click.option("--facts", "fact_file", cls=Option,
+              help=N_("A unit's fact record (of the older decision): its points under both."))
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text",
+              show_default=True, cls=Option, help=N_("Text, Markdown or JSON."))
+@OUTPUT
+def diff(ruleset_a: str, ruleset_b: str, kind: str | None, fact_file: str | None, fmt: str,
+         output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.publishing.make import diff_text
+
+    a, b = load_ruleset(ruleset_a), load_ruleset(ruleset_b)
+    for rs, where in ((a, ruleset_a), (b, ruleset_b)):
+        if kind is not None:
+            _known_kind(rs, kind, where)
+    write_output(diff_text(a, b, kind, fact_file, fmt), output)
+
+
 @cli.command("test", help=N_("Run the rule test cases of CASES_DIR against RULESET_DIR."))
 @click.argument("ruleset_dir")
 @click.argument("cases_dir")

@@ -28,3 +28,33 @@ def appendix_bytes(rs: ast.RuleSet, kind: str, fmt: str, record: FactRecord | No
         when = (date.year, date.month, date.day) if hasattr(date, "year") else (2000, 1, 1)
         return as_docx(ap, when)  # type: ignore[union-attr]
     return (as_html(ap) if fmt == "html" else as_markdown(ap)).encode("utf-8")
+
+
+def diff_text(a: ast.RuleSet, b: ast.RuleSet, kind: str | None, fact_file: str | None,
+              fmt: str) -> str:
+    """The comparison of two rule sets; with a record, the unit under both."""
+    from engine.facts import read_yaml
+    from engine.publishing.diff import compare, unit_under_both
+    from engine.publishing.diff_render import as_data, as_text
+    from engine.report import to_json_doc
+
+    if fact_file is not None:
+        data, lines = read_yaml(fact_file)
+        theirs = data.get("unit", {}).get("kind") if isinstance(data, dict) and isinstance(
+            data.get("unit"), dict) else None
+        if kind is None and isinstance(theirs, str):
+            kind = theirs
+        if kind is not None and theirs is not None and theirs != kind:
+            raise CchcError([Diagnostic(_(
+                "the record is of kind '{theirs}', not '{kind}': ask for --kind {theirs}, or "
+                "give a record of kind '{kind}'").format(theirs=theirs, kind=kind),
+                None, fact_file)])
+        if kind is not None and b.kind(kind) is None:
+            raise CchcError([Diagnostic(_("the newer rules score no kind '{kind}'").format(
+                kind=kind), None, fact_file)])
+    d = compare(a, b, kind)
+    if fact_file is not None and kind is not None:
+        d.unit = unit_under_both(a, b, kind, data, lines, fact_file, d)
+    if fmt == "json":
+        return to_json_doc(as_data(d))
+    return as_text(d, md=fmt == "md")
