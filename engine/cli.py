@@ -304,6 +304,25 @@ def diff(ruleset_a: str, ruleset_b: str, kind: str | None, fact_file: str | None
     write_output(diff_text(a, b, kind, fact_file, fmt), output)
 
 
+@cli.command(help=N_("Write and build the auditors' site: appendices, rule files, one "
+                     "scorecard per unit, rankings and what each decision changes."))
+@click.argument("ruleset_dirs", nargs=-1, required=True)
+@click.option("--facts", "fact_dirs", multiple=True, cls=Option,
+              type=PathType(exists=True, file_okay=False),
+              help=N_("A folder of fact records (repeat for several years)."))
+@click.option("--out", "out_dir", required=True, type=PathType(file_okay=False), cls=Option,
+              help=N_("The folder to write the project and the site (site/) into."))
+def site(ruleset_dirs: tuple[str, ...], fact_dirs: tuple[str, ...], out_dir: str) -> None:
+    from dsl.check import load_ruleset
+    from engine.publishing.site import build_site
+
+    rulesets = [(d, load_ruleset(d)) for d in ruleset_dirs]
+    docs = Path(__file__).resolve().parent.parent / "docs"
+    build_site(rulesets, list(fact_dirs), Path(out_dir),
+               lambda rs, files, figures: _records(rs, files, figures), docs)
+    click.echo(_("Site written: {path}").format(path=Path(out_dir) / "site" / "index.html"))
+
+
 @cli.command("test", help=N_("Run the rule test cases of CASES_DIR against RULESET_DIR."))
 @click.argument("ruleset_dir")
 @click.argument("cases_dir")
