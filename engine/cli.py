@@ -317,7 +317,9 @@ def site(ruleset_dirs: tuple[str, ...], fact_dirs: tuple[str, ...], out_dir: str
     from engine.publishing.site import build_site
 
     rulesets = [(d, load_ruleset(d)) for d in ruleset_dirs]
-    docs = Path(__file__).resolve().parent.parent / "docs"
+    # the guides and the rule-language reference: the project's docs/ (run from the project)
+    docs = next((p for p in (Path("docs"), Path(__file__).resolve().parent.parent / "docs")
+                 if (p / "rule-language.md").is_file()), None)
     build_site(rulesets, list(fact_dirs), Path(out_dir),
                lambda rs, files, figures: _records(rs, files, figures), docs)
     click.echo(_("Site written: {path}").format(path=Path(out_dir) / "site" / "index.html"))

@@ -167,3 +167,15 @@ def test_cli(root, tmp_path):
     assert r.returncode == 1 and "--kind huyen" in r.stderr and "Traceback" not in r.stderr
     r = cchc("appendix", "rules/2024", "--kind", "xa", cwd=root)
     assert r.returncode == 2 and "xa" in r.stderr
+
+
+def test_filled_with_points_recorded_as_a_whole(root):
+    # Sở Nội vụ 2022: Biểu 01 records its appraisal points (60,31) and survey points (25,90) as
+    # columns, index 86,21 (seed 000); areas 1-7 are inside the recorded appraisal column
+    rs = load_ruleset(str(root / "rules" / "2022"))
+    record = load_record(rs, root / "facts" / "2022" / "so-noi-vu.yaml")
+    text = appendix_bytes(rs, "so", "md", record).decode()
+    total = next(line for line in text.splitlines() if "Tổng cộng" in line).split(" | ")
+    assert [c.strip() for c in total[4:8]] == ["60,31", "25,90", "86,21", "86,21%"]
+    area1 = next(line for line in text.splitlines() if line.startswith("| **I** |"))
+    assert "Tính trong Điểm thẩm định, ghi nhận theo tài liệu cho cả phần" in area1

@@ -22,6 +22,7 @@ from dsl.tree import Scoped, scoped_tree
 from engine import vn
 from engine.citations import document_text
 from engine.evaluate import NodeResult, UnitResult, area_index
+from engine.explain import recorded_label
 
 ZERO = Decimal(0)
 ROMAN = (("M", 1000), ("CM", 900), ("D", 500), ("CD", 400), ("C", 100), ("XC", 90),
@@ -67,6 +68,7 @@ class Row:
     index: Decimal | None = None
     applies: bool = True
     recorded: bool = False
+    covered: str | None = None  # the recorded column or method whose points include this row
 
     @property
     def notes(self) -> list[str]:
@@ -80,6 +82,9 @@ class Row:
             out.append(_("Does not apply to the unit"))
         if self.recorded:
             out.append(_("Points recorded from a document"))
+        if self.covered:
+            out.append(_("Counted in {part}, recorded from a document as a whole").format(
+                part=self.covered))
         if self.reconstructed:
             out.append(_("Reconstructed from {cites}").format(cites=self.cites) if self.cites
                        else _("Reconstructed"))
@@ -172,6 +177,9 @@ def build(rs: ast.RuleSet, kind: str, result: UnitResult | None = None,
             row.achieved = n.achieved if n.applicable else None
             row.appraisal, row.surveyed = split.get("appraisal"), split.get("survey")
             row.index = area_index(n, step) if s.depth == 0 else None
+            if n.covered is not None and s.depth == 0:  # said once, on the area's row
+                level, _sep, key = n.covered.partition(":")
+                row.covered = recorded_label(level, key, rs)
         if self_assessment and node.id in self_assessment:
             row.self_assessed = self_assessment[node.id]
         rows.append(row)
