@@ -164,6 +164,7 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
     from dsl.check import load_ruleset
     from engine.evaluate import score as score_unit
     from engine.report import results_json, table
+    from engine.stamp import stamp_for, stamped
 
     rs = load_ruleset(ruleset_dir)
     step = index_step(rs)
@@ -173,7 +174,8 @@ def score(ruleset_dir: str, fact_files: tuple[str, ...], as_json: bool,
         text = results_json(results, rs, step)
     else:
         text = "\n\n".join(table(r, rs, step) for r in results) + "\n"
-    write_output(text, output)
+    write_output(stamped(text, "json" if as_json else "text", stamp_for([rs], fact_files)),
+                 output)
     _complete_or_exit(results)
 
 
@@ -199,6 +201,7 @@ def rank(ruleset_dir: str, facts_dir: str, previous: str | None, fmt: str,
     from engine.outputs.ranking import write_all as write_ranking
     from engine.results.ranking import rank as rank_units
     from engine.results.ranking import read_previous
+    from engine.stamp import stamp_for, stamped
     
     rs = load_ruleset(ruleset_dir)
     files = tuple(str(p) for p in sorted(Path(facts_dir).glob("*.yaml")))
@@ -211,26 +214,39 @@ def rank(ruleset_dir: str, facts_dir: str, previous: str | None, fmt: str,
     with _bulk():
         results = [score_unit(rs, r) for r in _records(rs, files, figures)]
     ranking = rank_units(rs, results, read_previous(rs, previous) if previous else None, figures)
+    read = list(files) + (sorted(str(p) for p in Path(previous).glob("*.yaml")) if previous
+                          else [])
+    stamp = stamp_for([rs], read, [facts_dir] + ([previous] if previous else []))
     if out_dir is None:
-        write_output(render_ranking(ranking, fmt), output)
+        write_output(stamped(render_ranking(ranking, fmt), fmt, stamp), output)
     else:
-        write_ranking(Path(out_dir), ranking, fmt, write_file)
+        write_ranking(Path(out_dir), ranking, fmt, write_file, stamp)
     _complete_or_exit(results)
 
 
 @cli.command(help=N_("Explain every point the unit of FACT_FILE lost, and why."))
 @click.argument("ruleset_dir")
 @click.argument("fact_file")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, cls=Option,
+              help=N_("Text, or the whole trace as JSON (docs/giai-trinh.schema.json)."))
 @OUTPUT
-def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
+def explain(ruleset_dir: str, fact_file: str, fmt: str, output: str | None) -> None:
     from dsl.check import load_ruleset
     from engine.evaluate import score as score_unit
     from engine.explain import explain as explain_unit
-    
+    from engine.report import to_json_doc
+    from engine.stamp import stamp_for, stamped
+    from engine.trace import trace_data
+
     rs = load_ruleset(ruleset_dir)
     (record,) = _records(rs, (fact_file,))
     result = score_unit(rs, record)
-    write_output(explain_unit(result, rs, index_step(rs)), output)
+    if fmt == "json":
+        text = to_json_doc(trace_data(result, rs, record.values, index_step(rs)))
+    else:
+        text = explain_unit(result, rs, index_step(rs))
+    write_output(stamped(text, fmt, stamp_for([rs], [fact_file])), output)
     _complete_or_exit([result])
 
 
@@ -244,13 +260,15 @@ def explain(ruleset_dir: str, fact_file: str, output: str | None) -> None:
 def structure(ruleset_dir: str, kind: str, as_json: bool, output: str | None) -> None:
     from dsl.check import load_ruleset
     from engine.report import to_json_doc
+    from engine.stamp import stamp_for, stamped
     from engine.structure import as_text as structure_text
     from engine.structure import structure as structure_of
     
     rs = load_ruleset(ruleset_dir)
     _known_kind(rs, kind, ruleset_dir)
     doc = structure_of(rs, kind)
-    write_output(to_json_doc(doc) if as_json else structure_text(doc), output)
+    text = to_json_doc(doc) if as_json else structure_text(doc)
+    write_output(stamped(text, "json" if as_json else "text", stamp_for([rs], [])), output)
 
 
 @cli.command(help=N_("Write the criteria appendix of one KIND of unit as its decision publishes "
@@ -267,6 +285,7 @@ def appendix(ruleset_dir: str, kind: str, fmt: str, fact_file: str | None,
              output: str | None) -> None:
     from dsl.check import load_ruleset
     from engine.publishing.make import appendix_bytes
+    from engine.stamp import stamp_for
 
     rs = load_ruleset(ruleset_dir)
     _known_kind(rs, kind, ruleset_dir)
@@ -274,7 +293,7 @@ def appendix(ruleset_dir: str, kind: str, fmt: str, fact_file: str | None,
         raise UsageError([Diagnostic(_("a Word document is not printed on the screen: add "
                                        "--out FILE.docx"), None, ruleset_dir)])
     record = _records(rs, (fact_file,))[0] if fact_file else None
-    data = appendix_bytes(rs, kind, fmt, record)
+    data = appendix_bytes(rs, kind, fmt, record, stamp_for([rs], [fact_file] if fact_file else []))
     if output is None:
         click.echo(data.decode("utf-8"), nl=False)
     else:
@@ -296,12 +315,14 @@ def diff(ruleset_a: str, ruleset_b: str, kind: str | None, fact_file: str | None
          output: str | None) -> None:
     from dsl.check import load_ruleset
     from engine.publishing.make import diff_text
+    from engine.stamp import stamp_for, stamped
 
     a, b = load_ruleset(ruleset_a), load_ruleset(ruleset_b)
     for rs, where in ((a, ruleset_a), (b, ruleset_b)):
         if kind is not None:
             _known_kind(rs, kind, where)
-    write_output(diff_text(a, b, kind, fact_file, fmt), output)
+    stamp = stamp_for([a, b], [fact_file] if fact_file else [])
+    write_output(stamped(diff_text(a, b, kind, fact_file, fmt), fmt, stamp), output)
 
 
 @cli.command(help=N_("Write and build the auditors' site: appendices, rule files, one "
@@ -315,14 +336,36 @@ def diff(ruleset_a: str, ruleset_b: str, kind: str | None, fact_file: str | None
 def site(ruleset_dirs: tuple[str, ...], fact_dirs: tuple[str, ...], out_dir: str) -> None:
     from dsl.check import load_ruleset
     from engine.publishing.site import build_site
+    from engine.stamp import stamp_for
 
     rulesets = [(d, load_ruleset(d)) for d in ruleset_dirs]
     # the guides and the rule-language reference: the project's docs/ (run from the project)
     docs = next((p for p in (Path("docs"), Path(__file__).resolve().parent.parent / "docs")
                  if (p / "rule-language.md").is_file()), None)
+    records = [str(p) for d in fact_dirs for p in sorted(Path(d).glob("*.yaml"))]
+    stamp = stamp_for([rs for _d, rs in rulesets], records, fact_dirs)
     build_site(rulesets, list(fact_dirs), Path(out_dir),
-               lambda rs, files, figures: _records(rs, files, figures), docs)
+               lambda rs, files, figures: _records(rs, files, figures), docs, stamp)
     click.echo(_("Site written: {path}").format(path=Path(out_dir) / "site" / "index.html"))
+
+
+@cli.command(help=N_("Check the stamp of an OUTPUT (a file cchc wrote, or its stamp) against "
+                     "the rule and record files as they are now."))
+@click.argument("output_or_stamp")
+@click.option("--rules", "rule_dirs", multiple=True, required=True, cls=Option,
+              type=PathType(exists=True, file_okay=False),
+              help=N_("A rule-set folder the output was made with (repeat for several)."))
+@click.option("--facts", "fact_paths", multiple=True, cls=Option,
+              type=PathType(exists=True),
+              help=N_("A record, or a folder of records, the output was made from."))
+def verify(output_or_stamp: str, rule_dirs: tuple[str, ...], fact_paths: tuple[str, ...]) -> None:
+    from engine.stamp import check, read_stamp, verdict
+
+    stamp = read_stamp(output_or_stamp)
+    result = check(stamp, rule_dirs, fact_paths)
+    click.echo(verdict(stamp, result))
+    if not result.confirmed:
+        raise SystemExit(1)
 
 
 @cli.command("test", help=N_("Run the rule test cases of CASES_DIR against RULESET_DIR."))

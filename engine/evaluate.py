@@ -78,7 +78,7 @@ class NodeResult:
     kept here."""
 
     __slots__ = ("scoped", "max", "applicable", "achieved", "problem", "deductions", "steps",
-                 "hits", "children", "recorded", "covered", "note")
+                 "hits", "children", "recorded", "covered", "note", "_reads")
 
     def __init__(self, scoped: Scoped, max: Decimal, applicable: bool,
                  achieved: Decimal | None):
@@ -94,6 +94,15 @@ class NodeResult:
         self.recorded: Recorded | None = None  # points taken from a document, not computed
         self.covered: str | None = None  # inside a column or method recorded as a whole
         self.note: str | None = None  # why a rule settled the node without scoring it
+        self._reads: tuple[FactUse, ...] | Later = _NONE  # the facts its rules read
+
+    @property
+    def reads(self) -> tuple[FactUse, ...]:
+        """Every fact the node's own rules read (its condition, its rule), each once."""
+        found = self._reads
+        if isinstance(found, Later):
+            found = self._reads = found.fn(*found.args)
+        return found  # type: ignore[return-value]
 
     id = property(lambda self: self.scoped.node.id)
     title = property(lambda self: self.scoped.node.title)
@@ -205,6 +214,7 @@ class Scorer:
             return res
         steps: list[str | Later] = []
         hits: list[str] = []
+        start = len(self.env.reads)
         if node.applies_if is not None:
             try:
                 applies = compiled(node.applies_if)(self.env, {})
@@ -247,6 +257,7 @@ class Scorer:
             except NotScorable as err:
                 res.problem = str(err)
                 res.achieved, res.deductions = None, _NONE
+            res._reads = self._uses(start)
         step = self.criteria_step
         if step is not None and s.depth == 1 and res.achieved is not None:
             rounded = res.achieved.quantize(step, ROUND_HALF_UP)

@@ -211,7 +211,8 @@ def test_workbook_and_charts_are_written_whole_readable_and_the_same_twice(root,
     wb = load_workbook(outs[0] / "xep-hang.xlsx")
     assert wb.sheetnames[:3] == ["Các sở, ban, ngành tỉnh", "Các đơn vị đặc thù",
                                  "UBND các huyện, thành phố"]
-    assert wb.sheetnames[-1] == "Số liệu không khớp" and len(wb.sheetnames) == 7
+    assert wb.sheetnames[-2:] == ["Số liệu không khớp", "Dấu xác thực"]
+    assert len(wb.sheetnames) == 8
     ws = wb["Các sở, ban, ngành tỉnh"]
     assert [c.value for c in ws[1]][:2] == ["Hạng", "Đơn vị"] and ws.freeze_panes == "A2"
     first = [c.value for c in ws[2]]

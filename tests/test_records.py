@@ -231,8 +231,9 @@ def test_nfd_bom_and_crlf_spellings_give_identical_results(root, tmp_path):
     b = cchc("score", str(rules), str(rec), "--json", cwd=root)
     assert a.returncode == b.returncode == 0, b.stderr
     strip = re.compile(r'"(facts_file|rule)": "[^"]*"')
-    same = b.stdout.replace(f"{rules}/", "rules/2022/")
-    assert strip.sub("", a.stdout) == strip.sub("", same)
+    # the stamps differ, as they must: they hash the files' bytes
+    same = b.stdout.replace(f"{rules}/", "rules/2022/").split('\n  "stamp"')[0]
+    assert strip.sub("", a.stdout.split('\n  "stamp"')[0]) == strip.sub("", same)
     e = cchc("explain", str(rules), str(rec), cwd=root)
     assert "Mường Tè" in e.stdout and "65,84" in e.stdout
 

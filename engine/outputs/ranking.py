@@ -285,7 +285,7 @@ def render(ranking: Ranking, fmt: str) -> str:
 
 
 def write_all(folder: Path, ranking: Ranking, fmt: str,
-              write: Callable[[Path, bytes], None]) -> None:
+              write: Callable[[Path, bytes], None], stamp: dict | None = None) -> None:
     """The tables in one format (xep-hang.txt/.md/.json/.xlsx), a chart of the index per group
     (chi-so-GROUP.png and .svg) and one per component index known for the whole group
     (chi-so-thanh-phan-GROUP-AREA.png and .svg), each written with ``write`` (atomic)."""
@@ -293,9 +293,13 @@ def write_all(folder: Path, ranking: Ranking, fmt: str,
     from engine.outputs.workbook import workbook_bytes
 
     if fmt == "xlsx":
-        write(folder / "xep-hang.xlsx", workbook_bytes(ranking))
+        write(folder / "xep-hang.xlsx", workbook_bytes(ranking, stamp))
     else:
-        write(folder / f"xep-hang.{SUFFIX[fmt]}", render(ranking, fmt).encode("utf-8"))
+        text = render(ranking, fmt)
+        if stamp is not None:
+            from engine.stamp import stamped
+            text = stamped(text, fmt, stamp)
+        write(folder / f"xep-hang.{SUFFIX[fmt]}", text.encode("utf-8"))
     for t in ranking.groups:
         if not (t.rows and t.id):
             continue

@@ -37,7 +37,8 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def workbook_bytes(ranking: Ranking) -> bytes:
+def workbook_bytes(ranking: Ranking, stamp: dict | None = None) -> bytes:
+    """The workbook; ``stamp``: on a sheet of its own."""
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
@@ -83,6 +84,11 @@ def workbook_bytes(ranking: Ranking) -> bytes:
         ws.append([who(ranking, m.unit), field_label(ranking, m.field), _num(m.published),
                    _num(m.computed), m.note, m.document or m.source, m.at])
     _style(ws, 7)
+    if stamp is not None:
+        from engine.stamp import token, words
+        ws = wb.create_sheet(_sheet_title(_("Stamp"), used))
+        ws.append([words(stamp)])
+        ws.append([token(stamp)])
     wb.properties.created = wb.properties.modified = FIXED
     raw = io.BytesIO()
     wb.save(raw)

@@ -8,7 +8,8 @@ from dsl.i18n import _
 from engine.records.model import FactRecord
 
 
-def appendix_bytes(rs: ast.RuleSet, kind: str, fmt: str, record: FactRecord | None) -> bytes:
+def appendix_bytes(rs: ast.RuleSet, kind: str, fmt: str, record: FactRecord | None,
+                   stamp: dict | None = None) -> bytes:
     from engine.evaluate import score
     from engine.publishing.appendix import as_html, as_markdown, build
 
@@ -26,8 +27,12 @@ def appendix_bytes(rs: ast.RuleSet, kind: str, fmt: str, record: FactRecord | No
 
         date = rs.decision.get("date") if rs.decision else None
         when = (date.year, date.month, date.day) if hasattr(date, "year") else (2000, 1, 1)
-        return as_docx(ap, when)  # type: ignore[union-attr]
-    return (as_html(ap) if fmt == "html" else as_markdown(ap)).encode("utf-8")
+        return as_docx(ap, when, stamp)  # type: ignore[union-attr]
+    text = as_html(ap) if fmt == "html" else as_markdown(ap)
+    if stamp is not None:
+        from engine.stamp import stamped
+        text = stamped(text, fmt, stamp)
+    return text.encode("utf-8")
 
 
 def diff_text(a: ast.RuleSet, b: ast.RuleSet, kind: str | None, fact_file: str | None,

@@ -81,6 +81,7 @@ class Site:
         self.pages: list[Page] = []
         self.files: dict[str, bytes] = {}  # other files under docs/ (charts)
         self.nav: list[Any] = []
+        self.footer: str | None = None  # at the foot of every page
 
     def add(self, page: Page) -> str:
         self.pages.append(page)
@@ -325,7 +326,7 @@ def _md(page: Page) -> str:
     return f"---\n{head}---\n\n<div class=\"cchc\">\n{page.body}{hidden}\n</div>\n"
 
 
-def _config(title: str, nav: list[Any]) -> str:
+def _config(title: str, nav: list[Any], footer: str | None = None) -> str:
     cfg = {
         "site_name": title,
         "use_directory_urls": False,
@@ -338,6 +339,8 @@ def _config(title: str, nav: list[Any]) -> str:
         "markdown_extensions": ["tables", "attr_list", {"toc": {"permalink": True}}],
         "nav": nav,
     }
+    if footer:
+        cfg["copyright"] = e(footer, quote=False)
     return yaml.safe_dump(cfg, allow_unicode=True, sort_keys=False)
 
 
@@ -352,7 +355,7 @@ def write_project(root: Path, site: Site, title: str) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(data)
     (docs / "cchc.css").write_text(CSS, "utf-8")
-    (root / "mkdocs.yml").write_text(_config(title, site.nav), "utf-8")
+    (root / "mkdocs.yml").write_text(_config(title, site.nav, site.footer), "utf-8")
     (root / MARK).write_text("cchc site\n", "utf-8")
 
 
@@ -411,8 +414,9 @@ def _year_of(folder: Path) -> int | None:
 
 def build_site(rulesets: list[tuple[str, ast.RuleSet]], fact_dirs: list[str], out: Path,
                read: Callable[[ast.RuleSet, tuple[str, ...], list], list],
-               docs: Path | None = None) -> None:
-    """Write the project and build it into ``out`` (see the module's text)."""
+               docs: Path | None = None, stamp: dict | None = None) -> None:
+    """Write the project and build it into ``out`` (see the module's text); ``stamp``: on the
+    home page (its token: what ``cchc verify`` reads) and, in words, at the foot of every page."""
     from engine.evaluate import score
 
     site = Site()
@@ -487,6 +491,11 @@ def build_site(rulesets: list[tuple[str, ast.RuleSet]], fact_dirs: list[str], ou
         ref = _("The rule language: reference")
         home.append(f'<p><a href="{link("index.md", "tai-lieu/rule-language.md")}">'
                     f"{e(ref)}</a></p>")
+    if stamp is not None:
+        from engine.stamp import token, words
+        home.append(f'<p class="cchc-stamp"><small>{e(words(stamp))}<br>'
+                    f"<code>{token(stamp)}</code></small></p>")
+        site.footer = words(stamp)
     site.pages.insert(0, Page("index.md", _("PAR Index: rules, scores, explanations"),
                               "\n".join(home)))
     site.nav = nav

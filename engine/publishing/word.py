@@ -60,8 +60,10 @@ def _row_flags(row, header: bool) -> None:
     tr_pr.append(keep)
 
 
-def as_docx(ap: Appendix, when: tuple[int, int, int] = (2000, 1, 1)) -> bytes:
-    """The appendix as .docx bytes; ``when``: the date written into the document's properties."""
+def as_docx(ap: Appendix, when: tuple[int, int, int] = (2000, 1, 1),
+            stamp: dict | None = None) -> bytes:
+    """The appendix as .docx bytes; ``when``: the date written into the document's properties;
+    ``stamp``: written in small type under the table."""
     import datetime as dt
 
     doc = Document()
@@ -121,6 +123,12 @@ def as_docx(ap: Appendix, when: tuple[int, int, int] = (2000, 1, 1)) -> bytes:
             q.paragraph_format.space_after = Pt(0)
             _font(q.add_run(f"[{n}] {s}"), 11)
 
+    if stamp is not None:
+        from engine.stamp import token, words
+        for text in (words(stamp), token(stamp)):
+            p = doc.add_paragraph()
+            p.paragraph_format.space_before = Pt(6)
+            _font(p.add_run(text), 8)
     props = doc.core_properties
     props.title = " — ".join(ap.heading[:2])
     props.author = props.last_modified_by = "cchc"
