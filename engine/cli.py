@@ -368,6 +368,27 @@ def verify(output_or_stamp: str, rule_dirs: tuple[str, ...], fact_paths: tuple[s
         raise SystemExit(1)
 
 
+@cli.command(help=N_("List every criterion where a unit's self-assessment, an appraisal round "
+                     "and the rules disagree, with the rules' reasons."))
+@click.argument("ruleset_dir")
+@click.argument("fact_files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, cls=Option, help=N_("Text or JSON."))
+@OUTPUT
+def audit(ruleset_dir: str, fact_files: tuple[str, ...], fmt: str, output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.audit import as_data, as_text
+    from engine.audit import audit as audit_unit
+    from engine.evaluate import score as score_unit
+    from engine.report import to_json_doc
+    from engine.stamp import stamp_for, stamped
+
+    rs = load_ruleset(ruleset_dir)
+    audits = [audit_unit(score_unit(rs, r), r) for r in _records(rs, fact_files)]
+    text = to_json_doc(as_data(audits, rs)) if fmt == "json" else as_text(audits)
+    write_output(stamped(text, fmt, stamp_for([rs], fact_files)), output)
+
+
 @cli.command("test", help=N_("Run the rule test cases of CASES_DIR against RULESET_DIR."))
 @click.argument("ruleset_dir")
 @click.argument("cases_dir")

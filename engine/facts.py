@@ -37,9 +37,10 @@ from dsl.errors import Diagnostic, FactsError, suggest
 from dsl.i18n import _
 from dsl.tree import facts_for_kind
 from engine.citations import evidence_text, place
+from engine.records.assessment import assessment_problems
 from engine.records.fastcheck import Check, NotCompiled, compile_schema
 from engine.records.forms import Forms, questionable_percents
-from engine.records.model import FactRecord, Recorded, Unit
+from engine.records.model import AppraisalRound, FactRecord, Recorded, Unit
 from engine.records.recorded import read_recorded
 from engine.records.schema import schema_for
 from engine.records.yamlio import Path_, dotted, read_yaml
@@ -297,6 +298,8 @@ def record_from_data(ruleset: ast.RuleSet, data: Any, lines: dict[Path_, int], p
                                     lambda item: evidence_text(ruleset, item))
     for where, message in wrong:
         problems.add(where, message)
+    for where, message in assessment_problems(ruleset, kind, data):
+        problems.add(where, message)
     for check, names, message in _failed_checks(ruleset, record):
         first = next((n for n in names if n in facts), None)
         problems.add(("facts", first) if first else ("facts",), message)
@@ -351,7 +354,13 @@ def _build(ruleset: ast.RuleSet, data: dict[str, Any], path: str,
     return FactRecord(
         path=path, unit=Unit(**data["unit"]), year=data["year"], values=values,
         evidence=evidence, reconstructed=reconstructed,
-        self_assessment={k: Decimal(v) for k, v in data.get("self_assessment", {}).items()},
+        self_assessment={k: Decimal(str(v)) for k, v in
+                         (data.get("self_assessment") or {}).items()},
+        appraisal=[AppraisalRound(
+            number=r["round"], date=str(r["date"]) if r.get("date") else None,
+            points={k: Decimal(str(v)) for k, v in (r.get("points") or {}).items()},
+            notes=dict(r.get("notes") or {})) for r in data.get("appraisal") or []],
+        explanations=dict(data.get("explanations") or {}),
         published=published,
     )
 

@@ -27,6 +27,16 @@ class Recorded(BaseModel):
     line: int | None = None
 
 
+class AppraisalRound(BaseModel):
+    """One round of the council's appraisal (vòng thẩm định): points and notes by criterion."""
+
+    model_config = ConfigDict(frozen=True)
+    number: int
+    date: str | None = None
+    points: dict[str, Decimal] = {}
+    notes: dict[str, str] = {}
+
+
 class FactRecord(BaseModel):
     """One unit's facts for one year, typed, with evidence and reconstruction notes kept apart."""
 
@@ -37,7 +47,9 @@ class FactRecord(BaseModel):
     values: dict[str, Any]
     evidence: dict[str, list[str]]  # by fact name, or 'name[i]' for one item of a list
     reconstructed: dict[str, str]  # same keys: why the value is reconstructed
-    self_assessment: dict[str, Decimal] = {}
+    self_assessment: dict[str, Decimal] = {}  # the unit's own points (tự đánh giá), by criterion
+    appraisal: list[AppraisalRound] = []  # the council's rounds, in order
+    explanations: dict[str, str] = {}  # the unit's explanation (giải trình) between rounds
     recorded: list[Recorded] = []
     # figures as published (total, scale, index, rank, area indices…), one mapping per place
     # that states them, its citation under "source": kept to be checked, never used to score

@@ -160,6 +160,27 @@ def schema_for(ruleset: ast.RuleSet, kind: str | None = None) -> dict[str, Any]:
                 "title": "Điểm tự đánh giá theo tiêu chí",
                 "additionalProperties": {"type": "number", "minimum": 0},
             },
+            "appraisal": {
+                "type": "array",
+                "title": "Các vòng thẩm định của Hội đồng: điểm và ghi chú theo tiêu chí",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": False,
+                    "required": ["round", "points"],
+                    "properties": {
+                        "round": {"type": "integer", "minimum": 1},
+                        "date": {"type": "string", "format": "date"},
+                        "points": {"type": "object",
+                                   "additionalProperties": {"type": "number", "minimum": 0}},
+                        "notes": {"type": "object", "additionalProperties": {"type": "string"}},
+                    },
+                },
+            },
+            "explanations": {
+                "type": "object",
+                "title": "Giải trình của đơn vị giữa các vòng thẩm định, theo tiêu chí",
+                "additionalProperties": {"type": "string"},
+            },
             "recorded": recorded,
             "published": published,
             "facts": {
