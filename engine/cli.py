@@ -389,6 +389,77 @@ def audit(ruleset_dir: str, fact_files: tuple[str, ...], fmt: str, output: str |
     write_output(stamped(text, fmt, stamp_for([rs], fact_files)), output)
 
 
+@cli.command(help=N_("Every point the unit of FACT_FILE lost, ranked by the points a change of "
+                     "facts recovers, and the index it would reach by fixing the first ones."))
+@click.argument("ruleset_dir")
+@click.argument("fact_file")
+@click.option("--group-facts", "group_dir", type=PathType(exists=True, file_okay=False),
+              cls=Option, help=N_("The records of the unit's group: its rank before and after."))
+@click.option("--top", default=5, show_default=True, type=click.IntRange(1, 1000), cls=Option,
+              help=N_("How many of the first items the predicted index fixes."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, cls=Option, help=N_("Text or JSON."))
+@OUTPUT
+def plan(ruleset_dir: str, fact_file: str, group_dir: str | None, top: int, fmt: str,
+         output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.facts import read_yaml
+    from engine.outputs.plan import plan_data, plan_text
+    from engine.plan import make_plan
+    from engine.report import to_json_doc
+    from engine.stamp import stamp_for, stamped
+
+    rs = load_ruleset(ruleset_dir)
+    data, lines = read_yaml(fact_file)
+    group = _group(rs, group_dir)
+    p = make_plan(rs, data, lines, fact_file, top, group)
+    text = to_json_doc(plan_data(p, ruleset_dir, fact_file)) if fmt == "json" else \
+        plan_text(p, ruleset_dir, fact_file)
+    write_output(stamped(text, fmt, stamp_for([rs], [fact_file], [group_dir] if group_dir
+                                              else [])), output)
+
+
+@cli.command(help=N_("Score the unit of FACT_FILE again with facts changed, and show every "
+                     "difference."))
+@click.argument("ruleset_dir")
+@click.argument("fact_file")
+@click.option("--set", "sets", multiple=True, required=True, cls=Option,
+              help=N_("A change: FACT=VALUE or LIST[N].FIELD=VALUE (repeat for several)."))
+@click.option("--group-facts", "group_dir", type=PathType(exists=True, file_okay=False),
+              cls=Option, help=N_("The records of the unit's group: its rank before and after."))
+@OUTPUT
+def whatif(ruleset_dir: str, fact_file: str, sets: tuple[str, ...], group_dir: str | None,
+           output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.evaluate import score as score_unit
+    from engine.facts import read_yaml, record_from_data
+    from engine.outputs.plan import whatif_text
+    from engine.plan import _rank_in, apply, carried, differences, missing_facts, parse_set
+    from engine.stamp import stamp_for, stamped
+
+    rs = load_ruleset(ruleset_dir)
+    changes = [parse_set(rs, x) for x in sets]
+    data, lines = read_yaml(fact_file)
+    data, dropped = carried(rs, data)
+    before = score_unit(rs, record_from_data(rs, data, lines, fact_file))
+    record = record_from_data(rs, apply(data, changes), lines, fact_file)
+    after = score_unit(rs, record)
+    group = _group(rs, group_dir)
+    ranks = (_rank_in(rs, before, group), _rank_in(rs, after, group)) if group else None
+    text = whatif_text(before, after, changes, differences(before, after), dropped,
+                       missing_facts(rs, record, after), ranks)
+    write_output(stamped(text, "text", stamp_for([rs], [fact_file])), output)
+
+
+def _group(rs: ast.RuleSet, group_dir: str | None) -> list | None:
+    if group_dir is None:
+        return None
+    from engine.evaluate import score as score_unit
+
+    files = tuple(str(p) for p in sorted(Path(group_dir).glob("*.yaml")))
+    return [score_unit(rs, r) for r in _records(rs, files, [])]
+
+
 @cli.command("test", help=N_("Run the rule test cases of CASES_DIR against RULESET_DIR."))
 @click.argument("ruleset_dir")
 @click.argument("cases_dir")
