@@ -91,3 +91,18 @@ def test_the_appendix_shows_the_self_assessment(root, assessed):
     row = next(line for line in r.stdout.splitlines() if line.startswith("| 2 | Thực hiện chế"))
     cells = [c.strip() for c in row.split(" | ")]
     assert cells[3:7] == ["2,00", "0,00", "", "0,00"]  # Tự đánh giá · Thẩm định · XHH · Đạt
+
+
+def test_the_scorecard_shows_the_self_assessment(root, assessed, tmp_path):
+    facts = tmp_path / "ho-so"
+    facts.mkdir()
+    assessed.rename(facts / "mt.yaml")
+    r = cchc("site", "rules/2022", "--facts", str(facts), "--out", str(tmp_path / "web"),
+             cwd=root)
+    assert r.returncode == 0, r.stderr
+    page = (tmp_path / "web" / "site" / "2022" / "don-vi" / "huyen-muong-te.html").read_text()
+    assert "Tự đánh giá và thẩm định" in page
+    row = page[page.index("1.2 Thực hiện chế độ báo cáo cải cách hành chính</td>"):]
+    row = row[:row.index("</tr>")]
+    cells = [c.split(">")[-1] for c in row.split("</td>")[1:5]]
+    assert cells == ["2,00", "1,00", "0,00", "0,00"]  # self · round 1 · round 2 · rules

@@ -74,6 +74,7 @@ class Unit:
     decision: Decision
     result: UnitResult
     page: str
+    record: Any = None  # its FactRecord: the self-assessment and the appraisal rounds
 
 
 class Site:
@@ -209,6 +210,7 @@ def scorecard(u: Unit, appendix: str) -> Page:
             f'<td class="n">{e(vn.maximum(a.max))}</td>'
             f'<td class="n">{e(vn.fixed(idx, 2) + "%" if idx is not None else "—")}</td></tr>')
     parts.append("</tbody></table>")
+    parts += _assessment_table(u)
     lost = [n for a in r.areas for n in a.walk() if n.depth >= 1 and not n.children
             and n.applicable and (n.deductions or not n.scorable)]
     if lost:
@@ -217,6 +219,31 @@ def scorecard(u: Unit, appendix: str) -> Page:
     for n in lost:
         parts.append(_criterion_block(u, n, appendix))
     return Page(here, r.name, "\n".join(parts), [r.name])
+
+
+def _assessment_table(u: Unit) -> list[str]:
+    """Tự đánh giá beside each appraisal round and the rules' points, where the record has them."""
+    rec = u.record
+    if rec is None or not (rec.self_assessment or rec.appraisal):
+        return []
+    rounds = sorted(rec.appraisal, key=lambda x: x.number)
+    ids = set(rec.self_assessment) | {k for x in rounds for k in x.points}
+    head = [_("Criterion"), _("Self-assessment")]
+    head += [_("Appraisal round {n}").format(n=x.number) for x in rounds]
+    head.append(_("By the rules"))
+    title = _("Self-assessment and appraisal")
+    out = [f"<h2>{e(title)}</h2><table><thead><tr>"
+           + "".join(f"<th>{e(h)}</th>" for h in head) + "</tr></thead><tbody>"]
+    for n in (x for a in u.result.areas for x in a.walk()):
+        if n.id not in ids:
+            continue
+        cells = [f"{n.id} {n.title}", _pts(rec.self_assessment.get(n.id))]
+        cells += [_pts(x.points.get(n.id)) for x in rounds]
+        cells.append(_pts(n.achieved))
+        out.append("<tr>" + "".join(f'<td class="n">{e(c)}</td>' if i else f"<td>{e(c)}</td>"
+                                    for i, c in enumerate(cells)) + "</tr>")
+    out.append("</tbody></table>")
+    return out
 
 
 def _criterion_block(u: Unit, n: NodeResult, appendix: str) -> str:
@@ -454,13 +481,15 @@ def build_site(rulesets: list[tuple[str, ast.RuleSet]], fact_dirs: list[str], ou
                 None, folder)])
         files = tuple(str(p) for p in sorted(Path(folder).glob("*.yaml")))
         figures: list = []
-        results = [score(d.rs, r) for r in read(d.rs, files, figures)]
+        records = read(d.rs, files, figures)
+        results = [score(d.rs, r) for r in records]
+        record_of = {id(res): rec for res, rec in zip(results, records)}
         units: dict[str, str] = {}
         unit_nav = []
         heading = _("Units of {folder}").format(folder=folder)
         home.append(f"<h2>{e(heading)}</h2><ul>")
         for r in sorted(results, key=lambda x: x.name):
-            u = Unit(d, r, f"{d.slug}/don-vi/{slug(r.unit_id)}.md")
+            u = Unit(d, r, f"{d.slug}/don-vi/{slug(r.unit_id)}.md", record_of.get(id(r)))
             site.add(scorecard(u, appendix_of[(d.slug, r.kind)]))
             units[r.name] = u.page
             unit_nav.append({e(r.name, quote=False): u.page})
