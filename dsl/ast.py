@@ -213,6 +213,7 @@ class Node:
     id_span: Span
     applies_except: bool = False  # applies to every kind except those of applies_to
     on_zero: tuple[OnZero, ...] = ()
+    office: str | None = None  # who in the unit answers for it (its children inherit it)
 
 
 # ---- declarations -------------------------------------------------------------------------

@@ -283,6 +283,9 @@ class _ToAst(Transformer):
     def guidance(self, c):
         return ("guidance", " ".join(_unquote(t).strip() for t in c))
 
+    def office(self, c):
+        return ("office", _unquote(c[0]).strip())
+
     @v_args(meta=True)
     def citation(self, meta, c):
         at = _unquote(c[1]) if len(c) > 1 else None
@@ -336,7 +339,7 @@ class _ToAst(Transformer):
             level, node_id, title, max_spec, props.get("method"), props.get("applies_to"),
             props.get("applies_if"), props.get("guidance"), props.get("source"),
             tuple(children), tuple(rules), self._s(meta), _span(self.path, c[0]),
-            bool(props.get("applies_except")), tuple(zeros),
+            bool(props.get("applies_except")), tuple(zeros), props.get("office"),
         )
 
     @v_args(meta=True)

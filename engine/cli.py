@@ -145,11 +145,14 @@ def check(ruleset_dir: str) -> None:
 def schema(ruleset_dir: str, kind: str | None, output: str | None) -> None:
     from dsl.check import load_ruleset
     from engine.facts import schema_for
-    
+    from engine.stamp import stamp_for, token, words
+
     rs = load_ruleset(ruleset_dir)
     if kind is not None:
         _known_kind(rs, kind, ruleset_dir)
-    text = json.dumps(schema_for(rs, kind), ensure_ascii=False, indent=2) + "\n"
+    stamp = stamp_for([rs], [])
+    doc = {**schema_for(rs, kind), "$comment": f"{words(stamp)} {token(stamp)}"}
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
     write_output(text, output)
 
 

@@ -172,6 +172,7 @@ class Item:
     changes: list[Change]
     gain: Decimal  # points the unit recovers with these changes alone
     text: str  # what to do, in words
+    office: str | None = None  # who answers for it, where the rules name one
 
 
 @dataclass
@@ -370,6 +371,7 @@ def make_plan(rs: ast.RuleSet, data: dict[str, Any], lines: dict, path: str, top
     record = record_from_data(rs, data, lines, path)
     base = score(rs, record)
     scoped = {s.node.id: s for a in scoped_tree(rs, record.unit.kind) for s in a.walk()}
+    offices = _offices(rs, record.unit.kind)
     items, unsolved = [], []
     for n in (x for a in base.areas for x in a.walk()):
         if n.children or n.depth == 0 or not n.applicable or n.recorded is not None \
@@ -394,7 +396,7 @@ def make_plan(rs: ast.RuleSet, data: dict[str, Any], lines: dict, path: str, top
             unsolved.append(n)
             continue
         changes, text = _describe(rs, best[2], record, n)
-        items.append(Item(n, n.lost, changes, ZERO, text))
+        items.append(Item(n, n.lost, changes, ZERO, text, offices.get(n.id)))
     # each item's gain for the whole unit (rounding and caps included)
     for it in items:
         it.changes = _expand(it.changes, data)
@@ -412,6 +414,21 @@ def make_plan(rs: ast.RuleSet, data: dict[str, Any], lines: dict, path: str, top
         if plan.predicted is not None:
             plan.rank_after = _rank_in(rs, plan.predicted, group)
     return plan
+
+
+def _offices(rs: ast.RuleSet, kind: str) -> dict[str, str]:
+    """The office each node answers to: its own, else its parent's."""
+    out: dict[str, str] = {}
+
+    def walk(s: Any, inherited: str | None) -> None:
+        office = s.node.office or inherited
+        if office:
+            out[s.node.id] = office
+        for c in s.children:
+            walk(c, office)
+    for a in scoped_tree(rs, kind):
+        walk(a, None)
+    return out
 
 
 def _points(r: UnitResult) -> Decimal:

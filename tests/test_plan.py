@@ -99,3 +99,27 @@ def test_plan_under_the_next_decision(root):
     assert {"nv_pbgdpl", "nv_de_an_06", "ty_le_diem_dti"} <= missing  # new in 2024 (2.4, 3.7, 7.4)
     assert "published" in doc["not_used"]
     assert doc["items"] and doc["items"][0]["gain"] > 0
+
+
+def test_items_are_grouped_by_the_office_the_rules_name(plan, root):
+    # rules/2022/huyen.cchc names offices as seed 003 mục II.b–f assigns the tasks: area 1 to
+    # Phòng Nội vụ, but 1.6 (the province's tasks) to Văn phòng HĐND và UBND
+    by = {it["criterion"]: it for it in plan["items"]}
+    assert by["1.2"]["office"] == "Phòng Nội vụ"
+    assert by["1.6"]["office"] == "Văn phòng HĐND và UBND"
+    assert by["7.3.1"]["office"] == "Phòng Văn hóa và Thông tin"
+    r = cchc("plan", "rules/2022", MT, cwd=root)
+    text = r.stdout
+    assert text.index("  Phòng Nội vụ:") < text.index("  1. +2,0 điểm · tiêu chí 1.2")
+
+
+def test_an_office_given_twice_is_refused(tmp_path, root):
+    import shutil
+    rules = tmp_path / "rules"
+    shutil.copytree(root / "rules" / "2022", rules)
+    f = rules / "huyen.cchc"
+    f.write_text(f.read_text("utf-8").replace('office "Phòng Tư pháp"',
+                                              'office "Phòng Tư pháp" office "Phòng Nội vụ"', 1),
+                 "utf-8")
+    r = cchc("check", str(rules), cwd=root)
+    assert r.returncode == 1 and "'office' được khai báo hai lần" in r.stderr

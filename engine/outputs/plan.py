@@ -38,11 +38,20 @@ def plan_text(p: Plan, ruleset_dir: str, fact_file: str) -> str:
         _("Now: {total}").format(total=_total(r)) + _rank(p.rank_before), ""]
     out.append(_("Points lost, ranked by the points a change of facts recovers ({n}):").format(
         n=len(p.items)))
-    for i, it in enumerate(p.items, 1):
-        out.append(f"  {i}. " + _("+{gain} points · criterion {id} {title} (lost {lost})").format(
-            gain=vn.points(it.gain), id=it.node.id, title=it.node.title,
-            lost=vn.points(it.lost)))
-        out.append("     " + it.text)
+    numbered = list(enumerate(p.items, 1))
+    offices = list(dict.fromkeys(it.office for it in p.items))
+    for office in offices:
+        if offices != [None]:  # the rules name who answers: the items under each office
+            out.append("")
+            out.append("  " + (_("{office}:").format(office=office) if office else
+                               _("No office named:")))
+        for i, it in numbered:
+            if it.office != office:
+                continue
+            out.append(f"  {i}. " + _("+{gain} points · criterion {id} {title} (lost {lost})")
+                       .format(gain=vn.points(it.gain), id=it.node.id, title=it.node.title,
+                               lost=vn.points(it.lost)))
+            out.append("     " + it.text)
     if p.predicted is not None:
         n = min(p.top, len(p.items))
         out += ["", _("Fixing the first {n}: {total}").format(n=n, total=_total(p.predicted))
@@ -85,7 +94,7 @@ def plan_data(p: Plan, ruleset_dir: str, fact_file: str) -> dict[str, Any]:
         "unit": {"id": p.result.unit_id, "name": p.result.name, "kind": p.result.kind},
         "facts_file": p.result.path, "now": total(p.result),
         "items": [{"criterion": it.node.id, "title": it.node.title, "lost": it.lost,
-                   "gain": it.gain, "what": it.text,
+                   "gain": it.gain, "what": it.text, "office": it.office,
                    "set": [c.as_arg() for c in it.changes]} for it in p.items],
         "top": p.top, "predicted": total(p.predicted),
         "rank_before": p.rank_before[0] if p.rank_before else None,
