@@ -74,7 +74,8 @@ def case_files(folder: str | Path) -> list[Path]:
 
 
 def _points(v: Any) -> Decimal:
-    return Decimal(str(v))
+    """Points as a case writes them: 0.5, or the Vietnamese way, 0,5."""
+    return Decimal(str(v).strip().replace(",", "."))
 
 
 def _shown_points(value: Decimal) -> str:
@@ -88,6 +89,8 @@ def _check_node(node: NodeResult | None, crit: str, want: Any) -> list[str]:
     if node is None:
         return [_("{crit}: expected {want}, but the unit's kind is not scored on {crit}").format(
             crit=crit, want=repr(want))]
+    if isinstance(want, str) and re.fullmatch(r"[0-9]+(,[0-9]+)?", want.strip()):
+        want = {"points": want}  # points the Vietnamese way: 2,5
     got_state = (NOT_APPLICABLE if not node.applicable else
                  NOT_SCORABLE if not node.scorable else None)
     problem = f" ({node.problem})" if node.problem else ""
@@ -126,7 +129,8 @@ def _check_node(node: NodeResult | None, crit: str, want: Any) -> list[str]:
 
 def case_schema(ruleset: ast.RuleSet) -> dict[str, Any]:
     """What a case file may hold: every key known, every expectation of a known form."""
-    number = {"type": "number"}
+    number = {"anyOf": [{"type": "number"},
+                        {"type": "string", "pattern": "^[0-9]+(,[0-9]+)?$"}]}  # 0,5 as 0.5
     expectation = {"anyOf": [
         number, {"enum": [NOT_APPLICABLE, NOT_SCORABLE, NOT_SCORED]},
         {"type": "object", "additionalProperties": False, "minProperties": 1,
@@ -199,6 +203,7 @@ class Coverage:
     outcomes: dict[str, list[str]]
     hit_branches: dict[str, set[str]]
     hit_outcomes: dict[str, set[str]]
+    nodes: dict[str, ast.Node] = field(default_factory=dict)
 
     def missing(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -236,25 +241,53 @@ def _key_order(key: str) -> tuple[str, tuple[int, ...]]:
     return file, ast.id_key(node_id)
 
 
-def coverage(ruleset: ast.RuleSet, results: list[CaseResult]) -> Coverage:
+def coverage(ruleset: ast.RuleSet, results: list[CaseResult],
+             about: set[tuple[str, str]] | None = None) -> Coverage:
+    """``about``: only these criteria (kind, id), and what is under them, as the cases run
+    expect them."""
     nodes: dict[str, ast.Node] = {}
     for kind in ruleset.kinds:
         for area in scoped_tree(ruleset, kind.name):
             for s in area.walk():
-                nodes[_key(s.node.span, s.node.id)] = s.node
+                if about is None or any(kind.name == k and (s.node.id == a or
+                                                            s.node.id.startswith(a + "."))
+                                        for k, a in about):
+                    nodes[_key(s.node.span, s.node.id)] = s.node
     cov = Coverage(
         {nid: branches(n) for nid, n in nodes.items() if branches(n)},
         {nid: outcomes(n) for nid, n in nodes.items() if outcomes(n)},
-        {nid: set() for nid in nodes}, {nid: set() for nid in nodes},
+        {nid: set() for nid in nodes}, {nid: set() for nid in nodes}, nodes,
     )
     for r in results:
         for n in r.nodes.values():
             nid = _key(n.span, n.id)
+            if nid not in nodes:
+                continue
             cov.hit_branches.setdefault(nid, set()).update(n.hits)
             o = _outcome(n)
             if o is not None:
                 cov.hit_outcomes.setdefault(nid, set()).add(o)
     return cov
+
+
+def branch_place(node: ast.Node, name: str) -> ast.Span | None:
+    """Where in the rule file a branch is written: the level, the deduction, the condition."""
+    if name in ("applies", "does not apply"):
+        return node.applies_if.span if node.applies_if is not None else None
+    m = re.fullmatch(r"denominator (\d+) is (?:not )?0", name)
+    if m:
+        zeros = node.on_zero
+        return zeros[int(m.group(1)) - 1].span if int(m.group(1)) <= len(zeros) else None
+    m = re.fullmatch(r"level (\d+)", name)
+    if m:
+        levels = [lv for r in node.rules if isinstance(r, ast.Levels) for lv in r.levels]
+        return levels[int(m.group(1)) - 1].span if int(m.group(1)) <= len(levels) else None
+    m = re.fullmatch(r"deduction (\d+) (?:not )?applied", name)
+    if m:
+        deducts = [r for r in node.rules if isinstance(r, ast.Deduct)]
+        return deducts[int(m.group(1)) - 1].span if int(m.group(1)) <= len(deducts) else None
+    rules = [r for r in node.rules if not isinstance(r, ast.Floor)]
+    return rules[0].span if rules else node.span
 
 
 def branch_text(name: str) -> str:
@@ -287,7 +320,7 @@ def report(results: list[CaseResult], cov: Coverage | None) -> str:
                            hit_outcomes=ho, outcomes=no, outcome_share=_pct(ho, no)))
         for nid, miss in missing.items():
             lines.append("    " + _("{node}: not exercised: {branches}").format(
-                node=nid, branches=", ".join(branch_text(b) for b in miss)))
+                node=nid, branches=", ".join(_placed(cov, nid, b) for b in miss)))
     passed, failed = sum(r.passed for r in results), sum(not r.passed for r in results)
     summary = _("{passed} passed, {failed} failed").format(passed=passed, failed=failed)
     machine = f"{passed} passed, {failed} failed"
@@ -299,5 +332,84 @@ def report(results: list[CaseResult], cov: Coverage | None) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _placed(cov: Coverage, nid: str, b: str) -> str:
+    """A branch not exercised, with the rule line it is written on."""
+    node = cov.nodes.get(nid)
+    place = branch_place(node, b) if node is not None and not b.startswith("outcome: ") \
+        else None
+    return branch_text(b) + (f" ({place.path}:{place.line})" if place else "")
+
+
 def _pct(a: int, b: int) -> str:
     return "100%" if a == b else vn.fixed(Decimal(a * 100) / Decimal(b or 1), 1) + "%"
+
+
+def select(target: str) -> tuple[list[Path], str | None]:
+    """What ``cchc test`` runs: a folder's case files, one file, or one case (``FILE::CASE``)."""
+    path, sep, case = target.partition("::")
+    p = Path(path)
+    files = case_files(p) if p.is_dir() else ([p] if p.is_file() else [])
+    return files, (case if sep else None)
+
+
+def chosen(results: list[CaseResult], case: str | None, words: str | None) -> list[CaseResult]:
+    """The cases asked for: one by its name, or those whose name holds ``words``."""
+    out = [r for r in results if case is None or r.name == case]
+    if words:
+        out = [r for r in out if words.casefold() in r.name.casefold()]
+    return out
+
+
+def expected_criteria(ruleset: ast.RuleSet, paths: list[Path]) -> set[tuple[str, str]]:
+    """The criteria (kind, id) the cases of these files expect something of: what they are
+    about."""
+    out: set[tuple[str, str]] = set()
+    for p in paths:
+        data, _lines = read_yaml(p)
+        for case in (data.get("cases") or []) if isinstance(data, dict) else []:
+            if isinstance(case, dict) and isinstance(case.get("expect"), dict):
+                kind = str(case.get("kind", data.get("kind")))
+                out |= {(kind, str(k)) for k in case["expect"]}
+    return out
+
+
+def verbose_lines(results: list[CaseResult]) -> str:
+    return "".join((_("PASS {where}: {name} ({kind})") if r.passed else
+                    _("FAIL {where}: {name} ({kind})")).format(
+        where=r.where, name=r.name, kind=r.kind) + "\n" for r in results)
+
+
+def as_json(results: list[CaseResult], cov: Coverage | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "passed": sum(r.passed for r in results),
+        "failed": sum(not r.passed for r in results),
+        "cases": [{"file": r.file, "line": r.line, "name": r.name, "kind": r.kind,
+                   "passed": r.passed, "problems": r.problems} for r in results],
+    }
+    if cov is not None:
+        doc["coverage"] = {nid: [{"branch": b, "at": _at(cov, nid, b)} for b in miss]
+                           for nid, miss in cov.missing().items()}
+    return doc
+
+
+def _at(cov: Coverage, nid: str, b: str) -> str | None:
+    node = cov.nodes.get(nid)
+    place = branch_place(node, b) if node is not None and not b.startswith("outcome: ") \
+        else None
+    return f"{place.path}:{place.line}" if place else None
+
+
+def as_junit(results: list[CaseResult]) -> str:
+    """JUnit XML, as CI systems read test results."""
+    import xml.etree.ElementTree as ET
+
+    suite = ET.Element("testsuite", name="cchc", tests=str(len(results)),
+                       failures=str(sum(not r.passed for r in results)))
+    for r in results:
+        case = ET.SubElement(suite, "testcase", classname=r.file, name=r.name,
+                             file=r.file, line=str(r.line or 0))
+        if not r.passed:
+            fail = ET.SubElement(case, "failure", message=r.problems[0])
+            fail.text = "\n".join(r.problems)
+    ET.indent(suite)
+    return '<?xml version="1.0" encoding="utf-8"?>\n' + ET.tostring(suite, "unicode") + "\n"

@@ -463,20 +463,37 @@ def _group(rs: ast.RuleSet, group_dir: str | None) -> list | None:
     return [score_unit(rs, r) for r in _records(rs, files, [])]
 
 
-@cli.command("test", help=N_("Run the rule test cases of CASES_DIR against RULESET_DIR."))
+@cli.command("test", help=N_("Run the rule test cases of CASES (a folder, a file, or "
+                             "FILE::CASE) against RULESET_DIR."))
 @click.argument("ruleset_dir")
-@click.argument("cases_dir")
+@click.argument("cases")
 @click.option("--coverage", "with_coverage", is_flag=True, cls=Option,
               help=N_("Also report the branches and outcomes no case exercised."))
-def test_cases(ruleset_dir: str, cases_dir: str, with_coverage: bool) -> None:
+@click.option("-k", "words", cls=Option, help=N_("Only the cases whose name holds this text."))
+@click.option("-v", "--verbose", is_flag=True, cls=Option,
+              help=N_("Say every case, passed or not."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit"]), default="text",
+              show_default=True, cls=Option, help=N_("Text, JSON or JUnit XML."))
+def test_cases(ruleset_dir: str, cases: str, with_coverage: bool, words: str | None,
+               verbose: bool, fmt: str) -> None:
     from dsl.check import load_ruleset
-    from engine.cases import case_files, coverage, run_file
+    from engine.cases import (
+        as_json,
+        as_junit,
+        chosen,
+        coverage,
+        expected_criteria,
+        run_file,
+        select,
+        verbose_lines,
+    )
     from engine.cases import report as case_report
-    
+    from engine.report import to_json_doc
+
     rs = load_ruleset(ruleset_dir)
-    files = case_files(cases_dir)
+    files, case = select(cases)
     if not files:
-        raise UsageError([Diagnostic(_("no .yaml case files here"), None, cases_dir)])
+        raise UsageError([Diagnostic(_("no .yaml case files here"), None, cases)])
     results = []
     problems: list[Diagnostic] = []
     for f in files:
@@ -486,9 +503,20 @@ def test_cases(ruleset_dir: str, cases_dir: str, with_coverage: bool) -> None:
             problems += err.diagnostics
     if problems:
         raise CchcError(problems)
-    cov = coverage(rs, results) if with_coverage else None
-    click.echo(case_report(results, cov), nl=False)
-    if any(not r.passed for r in results):
+    picked = chosen(results, case, words)
+    if case is not None and not picked:
+        raise UsageError([Diagnostic(_("no case named '{name}' here; the cases: {names}").format(
+            name=case, names="; ".join(r.name for r in results)), None, cases)])
+    about = None if Path(cases.partition("::")[0]).is_dir() else expected_criteria(rs, files)
+    cov = coverage(rs, picked, about) if with_coverage else None
+    if fmt == "json":
+        click.echo(to_json_doc(as_json(picked, cov)), nl=False)
+    elif fmt == "junit":
+        click.echo(as_junit(picked), nl=False)
+    else:
+        click.echo((verbose_lines(picked) if verbose else "") + case_report(picked, cov),
+                   nl=False)
+    if any(not r.passed for r in picked):
         raise SystemExit(1)
 
 

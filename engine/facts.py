@@ -185,7 +185,8 @@ def schema_problems(schema: dict[str, Any], data: Any, path: str,
     validator = Draft202012Validator(schema, format_checker=FormatChecker())
     _report(problems, validator.iter_errors(data),
             lambda key, allowed, _where: _("unknown key '{key}'").format(key=key)
-            + suggest(key, allowed))
+            + (_(" (between braces a comma separates entries: write 1.5, or \"1,5\" in "
+                 "quotes)") if str(key).isdigit() else suggest(key, allowed)))
     return sorted(set(problems.found), key=Diagnostic.sort_key)
 
 
