@@ -321,12 +321,23 @@ class ScalePart:
 
 
 @dataclass(frozen=True)
+class Counts:
+    """How many areas, criteria and sub-criteria the decision says a kind is scored on."""
+
+    areas: int
+    criteria: int
+    subcriteria: int
+    span: Span
+
+
+@dataclass(frozen=True)
 class KindDecl:
     name: str
     label: str
     total: Decimal
     parts: tuple[ScalePart, ...]
     span: Span
+    counts: Counts | None = None  # as the decision publishes them, when it does
 
 
 @dataclass(frozen=True)

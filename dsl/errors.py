@@ -74,11 +74,13 @@ def suggest(name: str, candidates: Iterable[str]) -> str:
     return _(" (did you mean '{name}'?)").format(name=close[0]) if close else ""
 
 
-def render(diagnostics: Iterable[Diagnostic], texts: dict[str, str]) -> str:
+def render(diagnostics: Iterable[Diagnostic], texts: dict[str, str],
+           warning: bool = False) -> str:
     """Render diagnostics with the source line and a caret under the offending text."""
     out: list[str] = []
     for d in diagnostics:
-        out.append(_("{where}: error: {message}").format(where=d.where, message=d.message))
+        out.append((_("{where}: warning: {message}") if warning else
+                    _("{where}: error: {message}")).format(where=d.where, message=d.message))
         span = d.span
         if span is None:
             continue

@@ -468,8 +468,14 @@ class _ToAst(Transformer):
 
     @v_args(meta=True)
     def kind(self, meta, c):
-        return ast.KindDecl(c[0].value, _unquote(c[1]), Decimal(c[2].value), tuple(c[3:]),
-                            self._s(meta))
+        counts = c[-1] if c and isinstance(c[-1], ast.Counts) else None
+        parts = tuple(x for x in c[3:] if not isinstance(x, ast.Counts))
+        return ast.KindDecl(c[0].value, _unquote(c[1]), Decimal(c[2].value), parts,
+                            self._s(meta), counts)
+
+    @v_args(meta=True)
+    def counts(self, meta, c):
+        return ast.Counts(int(c[0].value), int(c[1].value), int(c[2].value), self._s(meta))
 
     def _field(name, convert):
         @v_args(meta=True)
@@ -553,9 +559,23 @@ def _label(err: UnexpectedInput) -> str | None:
     return same_state[0][1] if same_state else None
 
 
+@lru_cache(maxsize=1)
+def _literals() -> dict[str, str]:
+    """Lark's names for the grammar's anonymous terminals ('__ANON_2'), as the text they match:
+    no internal name reaches a person."""
+    out = {}
+    for t in _parser().terminals:
+        if t.pattern.type == "str":
+            out[t.name] = f"'{t.pattern.value}'"
+    return out
+
+
 def _expected(names: set[str]) -> str:
+    literal = _literals()
     readable = sorted({_(TERMINAL_NAMES[n]) if n in TERMINAL_NAMES
-                       else f"'{n.lower()}'" if n.isupper() else n for n in names})
+                       else literal[n] if n in literal
+                       else f"'{n.lower()}'" if n.isupper() and not n.startswith("_") else None
+                       for n in names} - {None})  # type: ignore[operator]
     if len(readable) > 8:
         readable = readable[:8] + ["…"]
     return ", ".join(readable)
@@ -584,8 +604,50 @@ def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic
         message = _("unexpected end of the file; a block is not closed")
     if label:
         message = _("{label}; {problem}").format(label=_(label), problem=message)
+    wants_brace = isinstance(err, UnexpectedEOF) or (
+        isinstance(err, UnexpectedToken) and "RBRACE" in (err.accepts or err.expected))
+    opened = _unclosed_block(text, line) if wants_brace else None
+    if opened is not None:
+        at, before = opened
+        head = text.splitlines()[at - 1]
+        indent = len(head) - len(head.lstrip())
+        message = _("the block opened on line {line} has no closing '}}': add '}}' before "
+                    "line {before}").format(line=at, before=before)
+        if label:
+            message = _("{label}; {problem}").format(label=_(label), problem=message)
+        return Diagnostic(message, ast.Span(path, at, indent + 1, at, len(head) + 1))
     span = ast.Span(path, line, column, line, column + length)
     return Diagnostic(message, span)
+
+
+def _code(line: str) -> str:
+    """A line without its quoted texts and its comment: what braces count in."""
+    line = re.sub(r'"[^"]*"', '""', line)
+    return line.split("#", 1)[0]
+
+
+def _unclosed_block(text: str, stop: int) -> tuple[int, int] | None:
+    """Where a block misses its '}': the innermost block still open when a line at its own
+    indentation (or less) begins, other than its '}'. (line opened, line that should follow
+    the '}'); None when the indentation says nothing."""
+    lines = text.splitlines()
+    stack: list[tuple[int, int]] = []  # (indentation, line number) of each open block
+    for number, raw in enumerate(lines[:max(stop, 1)], 1):
+        code = _code(raw)
+        stripped = code.strip()
+        if not stripped:
+            continue
+        indent = len(raw) - len(raw.lstrip())
+        if stack and indent <= stack[-1][0] and not stripped.startswith("}"):
+            return stack[-1][1], number
+        for ch in code:
+            if ch == "{":
+                stack.append((indent, number))
+            elif ch == "}" and stack:
+                stack.pop()
+    if stack and stop >= len(lines):  # the file ended inside a block
+        return stack[-1][1], len(lines) + 1
+    return None
 
 
 def parse_text(text: str, path: str = "<text>") -> ast.RuleFile:

@@ -7,6 +7,8 @@ and mismatches such as a date compared with a number. ``check.Checker`` mixes th
 
 from __future__ import annotations
 
+import re
+
 from dsl import ast
 from dsl.errors import suggest
 from dsl.i18n import N_, _
@@ -145,6 +147,11 @@ class ExprChecker:
             col = t.span.column + 1 + m.start()
             span = ast.Span(t.span.path, t.span.line, col, t.span.line, col + len(m.group(0)))
             if hole == "value" and value:
+                continue
+            if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?", hole):
+                self.error(_("'{text}' in a reason is not a hole: a hole holds a fact's name, "
+                             "r.field or value; write the text without braces").format(
+                                 text=m.group(0)), span)
                 continue
             if "." in hole:
                 rec, _sep, name = hole.partition(".")

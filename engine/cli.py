@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import click
 
 from dsl.errors import CchcError, Diagnostic, UsageError, error_count, suggest
-from dsl.i18n import N_, _, set_language
+from dsl.i18n import N_, _, ngettext, set_language
 from engine.cli_i18n import (
     CLICK_VERSION_OPTION,
     Group,
@@ -62,6 +62,10 @@ def _records(ruleset: ast.RuleSet, files: tuple[str, ...], figures: list | None 
     with _progress(files, _("Reading records")) as shown:
         for f in shown:
             try:
+                if str(f).lower().endswith(".xlsx"):  # a form filled in (cchc template)
+                    from engine.records.xlsx_record import load_xlsx
+                    records.append(load_xlsx(ruleset, f))
+                    continue
                 data, lines = read_yaml(f)
                 if is_summary(data) and figures is None:
                     raise CchcError([Diagnostic(_(
@@ -123,10 +127,21 @@ def cli() -> None:
 
 @cli.command(help=N_("Check the rule files of RULESET_DIR and report every problem."))
 @click.argument("ruleset_dir")
-def check(ruleset_dir: str) -> None:
+@click.option("--strict", is_flag=True, cls=Option,
+              help=N_("Fail on warnings too (for CI)."))
+def check(ruleset_dir: str, strict: bool) -> None:
     from dsl.check import load_ruleset
-    
+    from dsl.errors import render
+    from dsl.warnings import warnings
+
     rs = load_ruleset(ruleset_dir)
+    found = warnings(rs)
+    if found:
+        click.echo(render(found, rs.texts, warning=True), err=True)
+        click.echo(ngettext("{n} warning", "{n} warnings", len(found)).format(n=len(found)),
+                   err=True)
+        if strict:
+            raise SystemExit(1)
     decision = rs.decision
     areas = rs.areas
     criteria = sum(1 for a in areas for _c in a.children)
@@ -461,6 +476,52 @@ def _group(rs: ast.RuleSet, group_dir: str | None) -> list | None:
 
     files = tuple(str(p) for p in sorted(Path(group_dir).glob("*.yaml")))
     return [score_unit(rs, r) for r in _records(rs, files, [])]
+
+
+@cli.command(help=N_("Write a fact record to fill in for one KIND of unit: YAML with every fact "
+                     "explained, or an Excel form."))
+@click.argument("ruleset_dir")
+@click.option("--kind", required=True, cls=Option, help=N_("The kind of unit."))
+@click.option("--format", "fmt", type=click.Choice(["yaml", "xlsx"]), default="yaml",
+              show_default=True, cls=Option, help=N_("YAML or an Excel form."))
+@click.option("-o", "--output", "--out", type=PathType(dir_okay=False), cls=Option,
+              help=N_("Write to this file (atomically) instead of the screen."))
+def template(ruleset_dir: str, kind: str, fmt: str, output: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.records.template import template_xlsx, template_yaml
+
+    rs = load_ruleset(ruleset_dir)
+    _known_kind(rs, kind, ruleset_dir)
+    if fmt == "xlsx":
+        if output is None:
+            raise UsageError([Diagnostic(_("an Excel form is not printed on the screen: add "
+                                           "--out FILE.xlsx"), None, ruleset_dir)])
+        from engine.outputs.files import write_file
+        write_file(Path(output), template_xlsx(rs, kind))
+        return
+    write_output(template_yaml(rs, kind), output)
+
+
+@cli.command(help=N_("Check fact records (YAML, or Excel forms) against the rules of "
+                     "RULESET_DIR without scoring them."))
+@click.argument("ruleset_dir")
+@click.argument("fact_files", nargs=-1, required=True)
+def validate(ruleset_dir: str, fact_files: tuple[str, ...]) -> None:
+    from dsl.check import load_ruleset
+
+    rs = load_ruleset(ruleset_dir)
+    records = _records(rs, fact_files)
+    for r in records:
+        click.echo(_("{path}: valid ({name}, {kind}, {year})").format(
+            path=r.path, name=r.unit.name, kind=r.unit.kind, year=r.year))
+
+
+@cli.command(help=N_("Run the language server for rule files (diagnostics, hover, "
+                     "go-to-definition, completion) over standard input and output."))
+def lsp() -> None:
+    from dsl.lsp import serve
+
+    serve()
 
 
 @cli.command("test", help=N_("Run the rule test cases of CASES (a folder, a file, or "
