@@ -516,6 +516,25 @@ def validate(ruleset_dir: str, fact_files: tuple[str, ...]) -> None:
             path=r.path, name=r.unit.name, kind=r.unit.kind, year=r.year))
 
 
+@cli.command(help=N_("Start the rules of the next decision in NEW_DIR from those of "
+                     "RULESET_DIR: copied, its number set, 'replaces' filled, then checked."))
+@click.argument("ruleset_dir")
+@click.argument("new_dir")
+@click.option("--decision", "number", required=True, cls=Option,
+              help=N_("The new decision's number, e.g. 123/QĐ-UBND."))
+def new(ruleset_dir: str, new_dir: str, number: str) -> None:
+    from dsl.check import load_ruleset
+    from engine.publishing.new import start_next
+
+    rs = load_ruleset(ruleset_dir)
+    start_next(rs, Path(ruleset_dir), Path(new_dir), number)
+    checked = load_ruleset(new_dir)
+    click.echo(_("{folder}: the rules of {number} started from those of {old}; they check "
+                 "without error. Next: write the decision's date and title, then follow "
+                 "docs/soan-quy-tac.md.").format(folder=new_dir, number=checked.decision.number,
+                                                 old=rs.decision.number))
+
+
 @cli.command(help=N_("Run the language server for rule files (diagnostics, hover, "
                      "go-to-definition, completion) over standard input and output."))
 def lsp() -> None:
