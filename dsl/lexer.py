@@ -23,6 +23,13 @@ KEYWORDS = (
 )
 
 
+def _vietnamese() -> tuple[str, ...]:
+    from dsl.keywords import PHRASES, VALUES
+
+    found = {vi for _w, vi in PHRASES} | {vi for v in VALUES.values() for vi in v}
+    return tuple(sorted(found, key=len, reverse=True))  # the longest first: "tiêu chí thành phần"
+
+
 class CchcLexer(RegexLexer):
     name = "cchc"
     aliases = ["cchc"]
@@ -35,6 +42,7 @@ class CchcLexer(RegexLexer):
             (r'"', String.Double, "string"),
             (r"\d{4}-\d{2}-\d{2}", Number.Other),
             (r"\d+(\.\d+)?%?", Number),
+            (words(_vietnamese(), suffix=r"(?!\w)"), Keyword),
             (words(KEYWORDS, suffix=r"\b"), Keyword),
             (r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?", Name.Variable),
             (r"<=|>=|!=|[<>=+\-*/]", Operator),

@@ -23,6 +23,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from dsl import ast
 from dsl.errors import Diagnostic, RuleSyntaxError
 from dsl.i18n import N_, _
+from dsl.keywords import english_value
 
 # Readable names for terminals, since they appear in "expected one of". Message ids (N_),
 # translated where they are shown; the punctuation and keywords need no translation.
@@ -75,9 +76,46 @@ def _parser() -> Lark:
     """The parser, built once per process; lark keeps the built tables in a cache file of the
     temporary folder, keyed by the grammar's hash, so a new process loads them (~15 ms instead
     of ~130 ms). A cache that cannot be read or written is rebuilt or skipped by lark."""
-    grammar = resources.files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
-    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
+    return Lark(_grammar(), parser="lalr", propagate_positions=True, maybe_placeholders=False,
                 cache=True)
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> str:
+    """The grammar with every keyword also in Vietnamese (dsl/keywords.py): each English run of
+    keywords in a rule gets its Vietnamese form as an alternative, a terminal of its own ahead of
+    names (a name is a run of ASCII letters: 'theo' must not be read as one); each terminal of
+    values (a method, a type…) gets its Vietnamese values."""
+    from dsl.keywords import PHRASES, VALUES
+
+    text = resources.files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
+    out = []
+    vi_terminals: dict[str, str] = {}  # Vietnamese text -> terminal name
+    phrases = sorted(PHRASES, key=lambda p: -len(p[0]))
+    for line in text.splitlines():
+        head = re.match(r"^([A-Z_][A-Z_0-9]*)(\.\d+)?\s*:", line)
+        if head:
+            if head.group(1) in VALUES:
+                rest = line[head.end():]
+                extra = " | ".join(f'"{vi}"' for vi in VALUES[head.group(1)])
+                line = f"{head.group(1)}.5:{rest} | {extra}"
+            out.append(line)
+            continue
+        if line.lstrip().startswith(("//", "%")):
+            out.append(line)
+            continue
+        found: list[str] = []
+        for words, vi in phrases:
+            pattern = r"\s+".join(f'"{w}"' for w in words)
+            name = vi_terminals.setdefault(vi, f"_VI{len(vi_terminals)}")
+
+            def hold(_m: re.Match, words: tuple[str, ...] = words, name: str = name) -> str:
+                found.append("(" + " ".join(f'"{w}"' for w in words) + f" | {name})")
+                return f"\x00{len(found) - 1}\x00"
+            line = re.sub(r"(?<![\w\"])" + pattern + r"(?![\w\"])", hold, line)
+        out.append(re.sub("\x00(\\d+)\x00", lambda m: found[int(m.group(1))], line))
+    out += [f'{name}.5: "{vi}"' for vi, name in vi_terminals.items()]
+    return "\n".join(out) + "\n"
 
 
 def _span(path: str, meta_or_token: object) -> ast.Span:
@@ -91,6 +129,22 @@ def _unquote(token: Token) -> str:
 
 
 class _ToAst(Transformer):
+    # a value written in Vietnamese ('thẩm định') is read as the English one ('appraisal')
+    def METHOD(self, tok):  # noqa: N802 - lark names a terminal's callback after it
+        return tok.update(value=english_value("METHOD", tok.value))
+
+    def SOURCE_KIND(self, tok):  # noqa: N802
+        return tok.update(value=english_value("SOURCE_KIND", tok.value))
+
+    def ROUND_TARGET(self, tok):  # noqa: N802
+        return tok.update(value=english_value("ROUND_TARGET", tok.value))
+
+    def RANK_KEY(self, tok):  # noqa: N802
+        return tok.update(value=english_value("RANK_KEY", tok.value))
+
+    def TYPE(self, tok):  # noqa: N802
+        return tok.update(value=english_value("TYPE", tok.value))
+
     """Builds AST nodes from lark's tree, one method per grammar rule."""
 
     def __init__(self, path: str):

@@ -535,6 +535,25 @@ def new(ruleset_dir: str, new_dir: str, number: str) -> None:
                                                  old=rs.decision.number))
 
 
+@cli.command(help=N_("Lay out rule files the one way (and, with --lang vi or --lang en, write "
+                     "their keywords in Vietnamese or English); comments kept, meaning checked "
+                     "unchanged."))
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--check", "only_check", is_flag=True, cls=Option,
+              help=N_("Change nothing; fail if a file is not laid out the one way (for CI)."))
+@click.option("--diff", "show_diff", is_flag=True, cls=Option,
+              help=N_("Change nothing; print what would change."))
+def fmt(paths: tuple[str, ...], only_check: bool, show_diff: bool) -> None:
+    """With --lang (the option every command has), the keywords are written in that language
+    too; without it, they stay as they are."""
+    from engine.publishing.fmt import format_paths
+
+    changed = format_paths(paths, _ASKED["lang"], write=not (only_check or show_diff),
+                           diff=show_diff)
+    if only_check and changed:
+        raise SystemExit(1)
+
+
 @cli.command(help=N_("Run the language server for rule files (diagnostics, hover, "
                      "go-to-definition, completion) over standard input and output."))
 def lsp() -> None:
@@ -643,11 +662,16 @@ def _known_kind(rs: ast.RuleSet, kind: str, where: str) -> None:
                                      + suggest(kind, [k.name for k in rs.kinds]), None, where)])
 
 
+_ASKED: dict[str, str | None] = {"lang": None}
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the command; return its exit status."""
     # the language first, so that even click's usage errors are in it; then streams that
     # cannot show Vietnamese letters write them without their diacritics
-    set_language(lang_from_args(sys.argv[1:] if argv is None else argv))
+    asked = lang_from_args(sys.argv[1:] if argv is None else argv)
+    _ASKED["lang"] = asked  # 'cchc fmt --lang': the keywords' language as well
+    set_language(asked)
     plain_streams()
     try:
         return _run(argv)
