@@ -85,6 +85,37 @@ def translate(text: str, lang: str) -> str:
     return text
 
 
+def _spelled(value: str) -> str:
+    """A number the one way: no trailing zeros after the point (0.50 → 0.5, 2.0 → 2)."""
+    if "." not in value:
+        return value
+    whole, frac = value.split(".", 1)
+    frac = frac.rstrip("0")
+    return f"{whole}.{frac}" if frac else whole
+
+
+def tidy(text: str) -> str:
+    """One space between words where there were more; numbers spelled the one way. Quoted texts,
+    comments and the indentation are left as they are."""
+    tree = _tokens_parser().parse(text)
+    tokens = sorted((t for t in tree.scan_values(lambda v: isinstance(v, Token))),
+                    key=lambda t: t.start_pos)
+    edits: list[tuple[int, int, str]] = []
+    for a, b in zip(tokens, tokens[1:]):
+        gap = text[a.end_pos:b.start_pos]
+        if len(gap) > 1 and gap.strip(" ") == "":
+            edits.append((a.end_pos, b.start_pos, " "))
+    for t in tokens:
+        if t.type == "NUMBER" or t.type == "PERCENT":
+            body = t.value.rstrip("%")
+            new = _spelled(body) + ("%" if t.value.endswith("%") else "")
+            if new != t.value:
+                edits.append((t.start_pos, t.end_pos, new))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
+
+
 def _code(line: str) -> str:
     line = re.sub(r'"([^"\\]|\\.)*"', '""', line)
     return line.split("#", 1)[0]
@@ -162,7 +193,7 @@ def formatted(text: str, path: str, lang: str | None = None) -> str:
     from dsl.parse import parse_text
 
     parse_text(text, path)  # a located error first, for a file that does not parse
-    out = layout(translate(text, lang) if lang else text)
+    out = layout(tidy(translate(text, lang) if lang else text))
     if not same_meaning(text, out, path):  # pragma: no cover - a bug of this module
         raise AssertionError(f"formatting changed the meaning of {path}")
     return out

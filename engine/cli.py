@@ -554,6 +554,21 @@ def fmt(paths: tuple[str, ...], only_check: bool, show_diff: bool) -> None:
         raise SystemExit(1)
 
 
+@cli.command(help=N_("Print the rule text of criterion ID (or area) from RULESET_DIR, "
+                     "highlighted on a terminal."))
+@click.argument("ruleset_dir")
+@click.argument("node_id")
+@click.option("--kind", cls=Option, help=N_("The kind of unit whose criterion to show."))
+def show(ruleset_dir: str, node_id: str, kind: str | None) -> None:
+    from dsl.check import load_ruleset
+    from engine.publishing.show import node_text
+
+    rs = load_ruleset(ruleset_dir)
+    if kind is not None:
+        _known_kind(rs, kind, ruleset_dir)
+    click.echo(node_text(rs, node_id, kind, color=sys.stdout.isatty()), nl=False)
+
+
 @cli.command(help=N_("Run the language server for rule files (diagnostics, hover, "
                      "go-to-definition, completion) over standard input and output."))
 def lsp() -> None:

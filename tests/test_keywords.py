@@ -125,3 +125,28 @@ def test_the_reference_lists_every_vietnamese_keyword():
     for values in VALUES.values():
         for vi in values:
             assert f"`{vi}`" in page, vi
+
+
+def test_tidy_spaces_and_numbers_but_not_ids_texts_or_comments():
+    messy = ('area 1 "A   x"   max 2.50 {   # keep   this\n'
+             '  criterion 1.10 "B" max 2.50 {\n'
+             '    levels by a {\n'
+             '      at least 80.0%:   2.50\n'
+             '      else: 0\n'
+             '    }\n'
+             '  }\n'
+             '}\n')
+    out = formatted(messy, "m")
+    assert out.splitlines()[0] == 'area 1 "A   x" max 2.5 {   # keep   this'
+    assert out.splitlines()[1] == '  criterion 1.10 "B" max 2.5 {'  # 1.10 is an id, not 1.1
+    assert out.splitlines()[3] == "      at least 80%: 2.5"
+
+
+def test_show_prints_a_criterion_as_its_file_writes_it(root):
+    r = cchc("show", "rules/2022", "1.2", "--kind", "huyen", cwd=root)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("# rules/2022/huyen.cchc:36\ncriterion 1.2 ")
+    assert "  deduct 0.5 for each r in bao_cao_cchc where r.ngay_gui > r.han at most 2" \
+        in r.stdout
+    r = cchc("show", "rules/2022", "1.22", cwd=root)
+    assert r.returncode == 2 and "'1.2'" in r.stderr
