@@ -71,13 +71,24 @@ SYNTAX_ERRORS: dict[str, list[str]] = {
 }
 
 
-@lru_cache(maxsize=1)
-def _parser() -> Lark:
+@lru_cache(maxsize=2)
+def _parser(vietnamese: bool = True) -> Lark:
     """The parser, built once per process; lark keeps the built tables in a cache file of the
     temporary folder, keyed by the grammar's hash, so a new process loads them (~15 ms instead
     of ~130 ms). A cache that cannot be read or written is rebuilt or skipped by lark."""
-    return Lark(_grammar(), parser="lalr", propagate_positions=True, maybe_placeholders=False,
+    grammar = _grammar() if vietnamese else \
+        resources.files("dsl").joinpath("grammar.lark").read_text(encoding="utf-8")
+    return Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False,
                 cache=True)
+
+
+_QUOTED_OR_COMMENT = re.compile(r'"([^"\\\n]|\\.)*"|#[^\n]*')
+
+
+def _vietnamese(text: str) -> bool:
+    """Whether the keywords may be Vietnamese: a letter beyond ASCII outside the quoted texts
+    and the comments. A file in English keywords is read by the smaller parser (faster)."""
+    return not _QUOTED_OR_COMMENT.sub("", text).isascii()
 
 
 @lru_cache(maxsize=1)
@@ -582,14 +593,14 @@ class _ParseProblem(Exception):
         self.message, self.span = message, span
 
 
-@lru_cache(maxsize=1)
-def _examples() -> tuple[tuple[object, str, str], ...]:
+@lru_cache(maxsize=2)
+def _examples(vietnamese: bool = False) -> tuple[tuple[object, str, str], ...]:
     """Where in the grammar each example of SYNTAX_ERRORS fails: (parser state, token, label)."""
     out = []
     for label, examples in SYNTAX_ERRORS.items():
         for text in examples:
             try:
-                _parser().parse(text)
+                _parser(vietnamese).parse(text)
             except UnexpectedInput as err:
                 state = getattr(getattr(err, "state", None), "position", None)
                 token = getattr(getattr(err, "token", None), "type", type(err).__name__)
@@ -597,7 +608,7 @@ def _examples() -> tuple[tuple[object, str, str], ...]:
     return tuple(out)
 
 
-def _label(err: UnexpectedInput) -> str | None:
+def _label(err: UnexpectedInput, vietnamese: bool = False) -> str | None:
     """The label of a known mistake (a message id, untranslated): same parser state, the same
     token if possible.
     Lark's match_examples compares whole stacks, so an example would only match a mistake
@@ -606,7 +617,7 @@ def _label(err: UnexpectedInput) -> str | None:
     token = getattr(getattr(err, "token", None), "type", type(err).__name__)
     if state is None:
         return None
-    same_state = [(t, label) for s, t, label in _examples() if s == state]
+    same_state = [(t, label) for s, t, label in _examples(vietnamese) if s == state]
     for t, label in same_state:
         if t == token:
             return label
@@ -618,7 +629,7 @@ def _literals() -> dict[str, str]:
     """Lark's names for the grammar's anonymous terminals ('__ANON_2'), as the text they match:
     no internal name reaches a person."""
     out = {}
-    for t in _parser().terminals:
+    for t in _parser(True).terminals:
         if t.pattern.type == "str":
             out[t.name] = f"'{t.pattern.value}'"
     return out
@@ -635,8 +646,9 @@ def _expected(names: set[str]) -> str:
     return ", ".join(readable)
 
 
-def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput) -> Diagnostic:
-    label = _label(err)
+def _syntax_diagnostic(path: str, text: str, err: UnexpectedInput,
+                       vietnamese: bool = False) -> Diagnostic:
+    label = _label(err, vietnamese)
     line, column = err.line, err.column
     if isinstance(err, UnexpectedEOF) or line is None or line < 1:
         lines = text.splitlines() or [""]
@@ -707,9 +719,17 @@ def _unclosed_block(text: str, stop: int) -> tuple[int, int] | None:
 def parse_text(text: str, path: str = "<text>") -> ast.RuleFile:
     """Parse one file's text. Raises ``RuleSyntaxError`` with the position of the mistake."""
     try:
-        tree: Tree = _parser().parse(text)
+        vietnamese = _vietnamese(text)
+        tree: Tree = _parser(vietnamese).parse(text)
     except UnexpectedInput as err:
-        raise RuleSyntaxError([_syntax_diagnostic(path, text, err)]) from None
+        tree = None
+        if not vietnamese:  # a Vietnamese keyword written without diacritics ('khi', 'trong')
+            try:
+                tree = _parser(True).parse(text)
+            except UnexpectedInput:
+                pass
+        if tree is None:
+            raise RuleSyntaxError([_syntax_diagnostic(path, text, err, vietnamese)]) from None
     except RecursionError:
         raise RuleSyntaxError([_too_deep(path, text)]) from None
     try:

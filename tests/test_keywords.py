@@ -150,3 +150,11 @@ def test_show_prints_a_criterion_as_its_file_writes_it(root):
         in r.stdout
     r = cchc("show", "rules/2022", "1.22", cwd=root)
     assert r.returncode == 2 and "'1.2'" in r.stderr
+
+
+def test_ascii_vietnamese_keywords_in_an_english_file():
+    # 'khi' (when) has no diacritics: the file looks English, and still reads
+    text = ('area 1 "A" max 1 {\n  criterion 1.1 "B" max 1 {\n'
+            '    khi x = 0: not applicable\n    points x because "r"\n  }\n}\n')
+    english = text.replace("khi x", "when x")
+    assert _plain(parse_text(text, "a")) == _plain(parse_text(english, "a"))
