@@ -63,13 +63,19 @@ class Deduction:
 
     @property
     def facts(self) -> tuple[FactUse, ...]:
-        found = self._facts
-        if isinstance(found, Later):
-            found = self._facts = found.fn(*found.args)
-        return found  # type: ignore[return-value]
+        return _settled(self, "_facts")
 
 
 _NONE: tuple = ()  # shared by every node that has no deductions, trace lines or children
+
+
+def _settled(obj: Any, slot: str) -> Any:
+    """A value kept as a ``Later`` until first read, then kept as itself."""
+    found = getattr(obj, slot)
+    if isinstance(found, Later):
+        found = found.fn(*found.args)
+        setattr(obj, slot, found)
+    return found
 
 
 class NodeResult:
@@ -99,10 +105,7 @@ class NodeResult:
     @property
     def reads(self) -> tuple[FactUse, ...]:
         """Every fact the node's own rules read (its condition, its rule), each once."""
-        found = self._reads
-        if isinstance(found, Later):
-            found = self._reads = found.fn(*found.args)
-        return found  # type: ignore[return-value]
+        return _settled(self, "_reads")
 
     id = property(lambda self: self.scoped.node.id)
     title = property(lambda self: self.scoped.node.title)
