@@ -31,6 +31,7 @@ from dsl.tree import facts_for_kind, scoped_tree
 from engine import vn
 from engine.evaluate import NodeResult, UnitResult, score
 from engine.records.model import FactRecord
+from engine.totals import scored_points
 
 ZERO = Decimal(0)
 SET = re.compile(r"^([a-z_][a-z0-9_]*)(?:\[(\d+)\]\.([a-z_][a-z0-9_]*))?=(.*)$", re.S)
@@ -400,7 +401,7 @@ def make_plan(rs: ast.RuleSet, data: dict[str, Any], lines: dict, path: str, top
     # each item's gain for the whole unit (rounding and caps included)
     for it in items:
         it.changes = _expand(it.changes, data)
-        it.gain = _points(_rescore(rs, data, it.changes, lines, path)) - _points(base)
+        it.gain = scored_points(_rescore(rs, data, it.changes, lines, path)) - scored_points(base)
     items = [it for it in items if it.gain > 0]
     items.sort(key=lambda it: (-it.gain, [int(p) for p in it.node.id.split(".")]))
     surveyed = [it for it in items if it.node.method == "survey"]
@@ -429,15 +430,6 @@ def _offices(rs: ast.RuleSet, kind: str) -> dict[str, str]:
     for a in scoped_tree(rs, kind):
         walk(a, None)
     return out
-
-
-def _points(r: UnitResult) -> Decimal:
-    """The points of every criterion scored (the total, when the result is complete): a gain is
-    measured even where other criteria cannot be scored yet."""
-    if r.complete:
-        return r.achieved
-    return sum((c.achieved for a in r.areas if a.applicable for c in a.children
-                if c.applicable and c.achieved is not None), ZERO)
 
 
 def _expand(changes: list[Change], data: dict[str, Any]) -> list[Change]:

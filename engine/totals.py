@@ -78,6 +78,15 @@ def _columns(ruleset: ast.RuleSet, areas: list[NodeResult],
     return out
 
 
+def scored_points(r: UnitResult) -> Decimal:
+    """The points of every criterion scored: the total when the result is complete, and still a
+    measure of the scored part when it is not (a criterion not scored counts nothing)."""
+    if r.complete:
+        return r.achieved
+    return sum((c.achieved for a in r.areas if a.applicable for c in a.children
+                if c.applicable and c.achieved is not None), ZERO)
+
+
 def band_of(ruleset: ast.RuleSet, index: Decimal) -> str | None:
     bands = ruleset.bands
     if bands is None:

@@ -104,14 +104,6 @@ def shown_max(text: str) -> str:
     return re.sub(r"\d+(?:\.\d+)?", lambda m: vn.maximum(Decimal(m.group())), text)
 
 
-def _scored(res: Any) -> Decimal:
-    """The points of the criteria that could be scored (all of them, when complete)."""
-    if res.complete:
-        return res.achieved
-    return sum((c.achieved for a in res.areas if a.applicable for c in a.children
-                if c.applicable and c.achieved is not None), Decimal(0))
-
-
 def _norm(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip().casefold()
 
@@ -288,6 +280,7 @@ def unit_under_both(a: ast.RuleSet, b: ast.RuleSet, kind: str, data: dict[str, A
     from dsl.i18n import _
     from engine.evaluate import score
     from engine.facts import record_from_data
+    from engine.totals import scored_points
 
     rec_a = record_from_data(a, data, lines, path)
     dropped = []
@@ -352,8 +345,8 @@ def unit_under_both(a: ast.RuleSet, b: ast.RuleSet, kind: str, data: dict[str, A
     missing = sorted(n for n in known if n not in rec_b.values and b.facts[n].default is None)
     return UnitComparison(
         rec_a.unit.name, path,
-        (res_a.max, _scored(res_a), res_a.index if res_a.complete else None),
-        (res_b.max, _scored(res_b), res_b.index if res_b.complete else None), out,
+        (res_a.max, scored_points(res_a), res_a.index if res_a.complete else None),
+        (res_b.max, scored_points(res_b), res_b.index if res_b.complete else None), out,
         [(n, b.facts[n].label, readers.get(n, [])) for n in missing],
         dropped + [f"facts.{k}" for k in unused])
 
